@@ -1,0 +1,248 @@
+//! The consumer: key and value codecs built once, applied lazily to each record of a batch.
+
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::GeneralPurposeConfig;
+use base64::engine::{DecodePaddingMode, Simd};
+
+use crate::codec::{Codec, Payload, Utf8};
+use crate::error::Error;
+use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
+use crate::record::{ConsumerRecord, Part, RecordId};
+
+/// Standard-alphabet base64 with the SIMD engine the CPU supports; padding optional, as
+/// some producers of test events leave it out.
+static BASE64: LazyLock<Simd> = LazyLock::new(|| {
+    Simd::standard(
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    )
+});
+
+/// A record as a consumer with key codec `K` and value codec `V` decodes it.
+pub type Decoded<'e, K, V> = ConsumerRecord<'e, <K as Codec>::Output, <V as Codec>::Output>;
+
+/// Decodes batches of Lambda Kafka records with a key codec and a value codec.
+///
+/// Build it once (at cold start: schemas are parsed when codecs are built) and reuse it
+/// for every invocation. Keys and values default to UTF-8 text ([`Utf8`]).
+///
+/// ```
+/// use kafka_core::{KafkaConsumer, KafkaEvent, Parsed};
+///
+/// let json = r#"{"eventSource":"aws:kafka","records":{"orders-0":[
+///   {"topic":"orders","partition":0,"offset":1,"timestamp":1,"key":"NDI=","value":"b2s="},
+///   {"topic":"orders","partition":0,"offset":2,"timestamp":2,"key":"eA==","value":"b2s="}]}}"#;
+/// let event = KafkaEvent::from_str(json)?;
+/// let consumer = KafkaConsumer::new().key(Parsed::<i64>::new());
+///
+/// let mut records = consumer.records(&event);
+/// assert_eq!(records.next().unwrap()?.key, Some(42));
+/// let err = records.next().unwrap().unwrap_err(); // "x" is not a number: this record alone fails
+/// assert_eq!(err.record().unwrap().offset, 2);
+/// assert!(records.next().is_none());
+/// # Ok::<(), kafka_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct KafkaConsumer<K = Utf8, V = Utf8> {
+    key: K,
+    value: V,
+}
+
+impl KafkaConsumer {
+    /// A consumer reading keys and values as UTF-8 text.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
+    /// A consumer with the given key and value codecs.
+    pub fn with_codecs(key: K, value: V) -> Self {
+        Self { key, value }
+    }
+
+    /// The same consumer with another key codec.
+    pub fn key<C: Codec>(self, codec: C) -> KafkaConsumer<C, V> {
+        KafkaConsumer {
+            key: codec,
+            value: self.value,
+        }
+    }
+
+    /// The same consumer with another value codec.
+    pub fn value<C: Codec>(self, codec: C) -> KafkaConsumer<K, C> {
+        KafkaConsumer {
+            key: self.key,
+            value: codec,
+        }
+    }
+
+    /// The key codec.
+    pub fn key_codec(&self) -> &K {
+        &self.key
+    }
+
+    /// The value codec.
+    pub fn value_codec(&self) -> &V {
+        &self.value
+    }
+
+    /// Every record of the event, in event order, each decoded when the iterator reaches
+    /// it. A record that cannot be decoded is that record's `Err`; the next ones follow.
+    pub fn records<'e>(&'e self, event: &'e KafkaEvent<'e>) -> Records<'e, K, V> {
+        Records::new(self, event.partition_groups(), &[])
+    }
+
+    /// The records grouped by `"topic-partition"`, in event order; each group's records
+    /// decode lazily as in [`KafkaConsumer::records`].
+    pub fn partitions<'e>(
+        &'e self,
+        event: &'e KafkaEvent<'e>,
+    ) -> impl ExactSizeIterator<Item = (&'e str, Records<'e, K, V>)> + 'e {
+        event
+            .partition_groups()
+            .iter()
+            .map(move |group| (group.name(), Records::new(self, &[], group.records())))
+    }
+
+    /// Every record decoded, or the first error (fail fast).
+    ///
+    /// # Errors
+    /// The first record's error, in event order.
+    pub fn decode_all<'e>(
+        &'e self,
+        event: &'e KafkaEvent<'e>,
+    ) -> Result<Vec<Decoded<'e, K, V>>, Error> {
+        self.records(event).collect()
+    }
+
+    /// Decodes one record of an event.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRecord`] when the record's fields or base64 cannot be read; the
+    /// codec's failure as [`Error::Deserialization`] or [`Error::OutputSerializer`].
+    pub fn decode_record<'e>(
+        &self,
+        raw: &'e RawRecord<'e>,
+    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
+        self.decode_with(raw, &mut Vec::new())
+    }
+
+    fn decode_with<'e>(
+        &self,
+        raw: &'e RawRecord<'e>,
+        buffer: &mut Vec<u8>,
+    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
+        if let Some(problem) = raw.problem() {
+            return Err(Error::InvalidRecord {
+                record: RecordId::of(raw),
+                part: problem.part,
+                reason: problem.reason.to_owned(),
+            });
+        }
+        let key = decode_part(&self.key, raw, Part::Key, buffer)?;
+        let value = decode_part(&self.value, raw, Part::Value, buffer)?;
+        Ok(ConsumerRecord::new(raw, key, value))
+    }
+}
+
+/// Decodes one side of a record into `buffer` (reused across records), then through its
+/// codec.
+fn decode_part<C: Codec>(
+    codec: &C,
+    raw: &RawRecord<'_>,
+    part: Part,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<C::Output>, Error> {
+    let RawPayload::Base64(text) = raw.payload(part) else {
+        return Ok(None);
+    };
+    buffer.clear();
+    BASE64
+        .decode_vec(text.as_bytes(), buffer)
+        .map_err(|e| Error::InvalidRecord {
+            record: RecordId::of(raw),
+            part: Some(part),
+            reason: base64_reason(&e, text.len()),
+        })?;
+    let payload = Payload::new(buffer, part).with_metadata(raw.schema_metadata(part));
+    codec
+        .decode(payload)
+        .map(Some)
+        .map_err(|e| Error::decode(RecordId::of(raw), part, codec.format(), e))
+}
+
+/// Says what is wrong with base64 text without quoting it.
+fn base64_reason(error: &base64::DecodeError, len: usize) -> String {
+    use base64::DecodeError as E;
+    let what = match error {
+        E::InvalidByte(at, _) => format!("a character that is not base64 at position {at}"),
+        E::InvalidLength(_) => "a length that is not a whole number of base64 groups".to_owned(),
+        E::InvalidLastSymbol { offset, .. } => {
+            format!("a last character with stray bits at position {offset}")
+        }
+        E::InvalidPadding => "misplaced padding".to_owned(),
+    };
+    format!("invalid base64 ({len} characters): {what}")
+}
+
+/// The decoded records of a batch or of one topic-partition, in event order.
+///
+/// Each `next` decodes one record: base64 into a buffer the iterator reuses, then the
+/// key and value codecs.
+pub struct Records<'e, K: Codec, V: Codec> {
+    consumer: &'e KafkaConsumer<K, V>,
+    groups: std::slice::Iter<'e, PartitionRecords<'e>>,
+    current: std::slice::Iter<'e, RawRecord<'e>>,
+    buffer: Vec<u8>,
+}
+
+impl<'e, K: Codec, V: Codec> Records<'e, K, V> {
+    fn new(
+        consumer: &'e KafkaConsumer<K, V>,
+        groups: &'e [PartitionRecords<'e>],
+        current: &'e [RawRecord<'e>],
+    ) -> Self {
+        Self {
+            consumer,
+            groups: groups.iter(),
+            current: current.iter(),
+            buffer: Vec::new(),
+        }
+    }
+}
+
+impl<'e, K: Codec, V: Codec> Iterator for Records<'e, K, V> {
+    type Item = Result<ConsumerRecord<'e, K::Output, V::Output>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(raw) = self.current.next() {
+                return Some(self.consumer.decode_with(raw, &mut self.buffer));
+            }
+            self.current = self.groups.next()?.records().iter();
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.current.len()
+            + self
+                .groups
+                .clone()
+                .map(|g| g.records().len())
+                .sum::<usize>();
+        (left, Some(left))
+    }
+}
+
+impl<K: Codec, V: Codec> ExactSizeIterator for Records<'_, K, V> {}
+
+impl<K: Codec, V: Codec> std::fmt::Debug for Records<'_, K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Records")
+            .field("remaining", &self.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,335 @@
+//! Kafka record headers: names with byte values, in record order, duplicates kept.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+use crate::lenient::{self, HeaderBytesSeed, Lenient};
+
+/// One Kafka header: a name and a byte value, which Kafka allows to be null.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header<'a> {
+    name: Cow<'a, str>,
+    value: Option<Vec<u8>>,
+}
+
+impl<'a> Header<'a> {
+    /// A header with a name and a value (`None` for a null value).
+    pub fn new(name: impl Into<Cow<'a, str>>, value: Option<Vec<u8>>) -> Self {
+        Self {
+            name: name.into(),
+            value,
+        }
+    }
+
+    /// The header's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The header's bytes, or `None` when the value is null.
+    #[must_use]
+    pub fn value(&self) -> Option<&[u8]> {
+        self.value.as_deref()
+    }
+
+    /// The header's value as UTF-8 text; `None` when it is null or not valid UTF-8
+    /// (its bytes are still there through [`Header::value`]).
+    #[must_use]
+    pub fn value_str(&self) -> Option<&str> {
+        self.value().and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// The same header with no borrowed data.
+    #[must_use]
+    pub fn into_owned(self) -> Header<'static> {
+        Header {
+            name: Cow::Owned(self.name.into_owned()),
+            value: self.value,
+        }
+    }
+}
+
+/// The headers of a record exactly as the event carried them: order, duplicate names and
+/// null values are kept. A record with `null` or no `headers` has none.
+///
+/// ```
+/// use kafka_core::{Header, Headers};
+///
+/// let headers = Headers::from(vec![
+///     Header::new("retry", Some(b"1".to_vec())),
+///     Header::new("trace", Some(vec![0xff])),
+///     Header::new("retry", Some(b"2".to_vec())),
+/// ]);
+/// assert_eq!(headers.get_str("retry"), Some("1"));
+/// assert_eq!(headers.get_all_str("retry").collect::<Vec<_>>(), [Some("1"), Some("2")]);
+/// assert_eq!(headers.get("trace"), Some(&[0xff][..]));
+/// assert_eq!(headers.get_str("trace"), None); // not UTF-8: read it with `get`
+/// assert_eq!(headers.get("missing"), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers<'a> {
+    entries: Vec<Header<'a>>,
+}
+
+impl<'a> Headers<'a> {
+    /// No headers.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            entries: Vec::new(),
+        }
+    }
+
+    /// Every header in record order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Header<'a>> {
+        self.entries.iter()
+    }
+
+    /// How many headers the record has, duplicates counted.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the record has no headers.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The first header named `name`.
+    #[must_use]
+    pub fn first(&self, name: &str) -> Option<&Header<'a>> {
+        self.entries.iter().find(|h| h.name() == name)
+    }
+
+    /// The bytes of the first header named `name`; `None` when there is none or its value
+    /// is null.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.first(name).and_then(Header::value)
+    }
+
+    /// The first header named `name` as UTF-8 text; `None` when there is none, or its
+    /// value is null or not valid UTF-8.
+    #[must_use]
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.first(name).and_then(Header::value_str)
+    }
+
+    /// The bytes of every header named `name`, in order (`None` for a null value).
+    pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Option<&'s [u8]>> + 's {
+        self.entries
+            .iter()
+            .filter(move |h| h.name() == name)
+            .map(Header::value)
+    }
+
+    /// Every header named `name` as UTF-8 text, in order (`None` for a null value or one
+    /// that is not UTF-8).
+    pub fn get_all_str<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Option<&'s str>> + 's {
+        self.entries
+            .iter()
+            .filter(move |h| h.name() == name)
+            .map(Header::value_str)
+    }
+
+    /// The same headers with no borrowed data.
+    #[must_use]
+    pub fn into_owned(self) -> Headers<'static> {
+        Headers {
+            entries: self.entries.into_iter().map(Header::into_owned).collect(),
+        }
+    }
+}
+
+impl<'a> From<Vec<Header<'a>>> for Headers<'a> {
+    fn from(entries: Vec<Header<'a>>) -> Self {
+        Self { entries }
+    }
+}
+
+impl<'a> FromIterator<Header<'a>> for Headers<'a> {
+    fn from_iter<I: IntoIterator<Item = Header<'a>>>(iter: I) -> Self {
+        Self {
+            entries: iter.into_iter().collect(),
+        }
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Headers<'a> {
+    type Item = &'s Header<'a>;
+    type IntoIter = std::slice::Iter<'s, Header<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
+/// Written as Lambda writes headers: a list of one-entry objects whose values are lists of
+/// unsigned byte numbers (or `null`).
+impl Serialize for Headers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Entry<'h>(&'h Header<'h>);
+        impl Serialize for Entry<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(self.0.name(), &self.0.value)?;
+                map.end()
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.entries.len()))?;
+        for header in &self.entries {
+            seq.serialize_element(&Entry(header))?;
+        }
+        seq.end()
+    }
+}
+
+/// Reads a record's `headers` field leniently (see [`crate::lenient`]).
+pub(crate) struct HeadersSeed;
+
+impl<'de> DeserializeSeed<'de> for HeadersSeed {
+    type Value = Lenient<Headers<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(HeadersVisitor)
+    }
+}
+
+struct HeadersVisitor;
+
+impl<'de> Visitor<'de> for HeadersVisitor {
+    type Value = Lenient<Headers<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of one-entry header objects")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Headers::new()))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Headers::new()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        let problem = lenient::lenient_seq(
+            seq,
+            || EntrySeed,
+            |mut found: Vec<Header<'de>>| {
+                entries.append(&mut found);
+            },
+        )?;
+        Ok(match problem {
+            None => Ok(Headers { entries }),
+            Some(reason) => Err(reason),
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("headers is a boolean, not a list".into()))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err("headers is a number, not a list".into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err("headers is a number, not a list".into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err("headers is a number, not a list".into()))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err("headers is text, not a list".into()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        lenient::drain_map(map)?;
+        Ok(Err("headers is an object, not a list".into()))
+    }
+}
+
+/// One element of the header list: an object of name → bytes. Lambda writes one entry per
+/// object; more are accepted, in order.
+struct EntrySeed;
+
+impl<'de> DeserializeSeed<'de> for EntrySeed {
+    type Value = Lenient<Vec<Header<'de>>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+struct EntryVisitor;
+
+impl EntryVisitor {
+    fn not_an_object() -> Cow<'static, str> {
+        "a header is not a {name: bytes} object".into()
+    }
+}
+
+impl<'de> Visitor<'de> for EntryVisitor {
+    type Value = Lenient<Vec<Header<'de>>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a {name: [bytes]} header object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = Vec::with_capacity(1);
+        let mut problem = None;
+        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+            match map.next_value_seed(HeaderBytesSeed)? {
+                Ok(value) => found.push(Header { name, value }),
+                Err(reason) => {
+                    problem.get_or_insert_with(|| format!("header \"{name}\": {reason}").into());
+                }
+            }
+        }
+        Ok(match problem {
+            None => Ok(found),
+            Some(reason) => Err(reason),
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(Self::not_an_object()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        lenient::drain_seq(seq)?;
+        Ok(Err(Self::not_an_object()))
+    }
+}

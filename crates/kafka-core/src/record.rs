@@ -1,0 +1,237 @@
+//! Decoded records and their coordinates.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::event::{RawPayload, RawRecord, SchemaMetadata, TimestampType};
+use crate::headers::Headers;
+
+/// Which side of a record a payload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// The record's key.
+    Key,
+    /// The record's value.
+    Value,
+}
+
+impl Part {
+    /// `"key"` or `"value"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Key => "key",
+            Self::Value => "value",
+        }
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a record lives: topic, partition and offset. Errors carry it so that a failure
+/// names its record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecordId {
+    /// The topic.
+    pub topic: String,
+    /// The partition.
+    pub partition: i32,
+    /// The offset within the partition.
+    pub offset: i64,
+}
+
+impl RecordId {
+    /// The coordinates of a raw record.
+    #[must_use]
+    pub fn of(record: &RawRecord<'_>) -> Self {
+        Self {
+            topic: record.topic().to_owned(),
+            partition: record.partition(),
+            offset: record.offset(),
+        }
+    }
+
+    /// The `"topic-partition"` text Lambda uses to name the partition.
+    #[must_use]
+    pub fn topic_partition(&self) -> String {
+        format!("{}-{}", self.topic, self.partition)
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "topic \"{}\", partition {}, offset {}",
+            self.topic, self.partition, self.offset
+        )
+    }
+}
+
+/// A record of the batch with its key and value decoded.
+///
+/// `key` and `value` are `None` when the event has no key (absent or `null`) or no value
+/// (a tombstone). Everything else (coordinates, headers, the base64 originals, schema
+/// metadata) is read from the event without copying; [`ConsumerRecord::into_owned`] gives
+/// a record that outlives the event.
+///
+/// ```
+/// use kafka_core::{KafkaConsumer, KafkaEvent};
+///
+/// let json = r#"{"eventSource":"aws:kafka","records":{"orders-0":[{"topic":"orders",
+///   "partition":0,"offset":15,"timestamp":1545084650987,"timestampType":"CREATE_TIME",
+///   "key":"a2V5","value":"aGVsbG8=","headers":[{"source":[97,112,105]}]}]}}"#;
+/// let event = KafkaEvent::from_str(json)?;
+/// let consumer = KafkaConsumer::new();
+/// let record = consumer.records(&event).next().unwrap()?;
+/// assert_eq!(record.key.as_deref(), Some("key"));
+/// assert_eq!(record.value.as_deref(), Some("hello"));
+/// assert_eq!(record.headers().get_str("source"), Some("api"));
+/// assert_eq!(record.idempotency_key(), "orders-0-15");
+/// assert_eq!(record.original_value().as_base64(), Some("aGVsbG8="));
+/// # Ok::<(), kafka_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerRecord<'e, K, V> {
+    raw: Cow<'e, RawRecord<'e>>,
+    /// The decoded key; `None` when the record has no key.
+    pub key: Option<K>,
+    /// The decoded value; `None` for a tombstone.
+    pub value: Option<V>,
+}
+
+impl<'e, K, V> ConsumerRecord<'e, K, V> {
+    /// Pairs a raw record that has no [problem](RawRecord::problem) with its decoded key
+    /// and value.
+    pub(crate) fn new(raw: &'e RawRecord<'e>, key: Option<K>, value: Option<V>) -> Self {
+        Self {
+            raw: Cow::Borrowed(raw),
+            key,
+            value,
+        }
+    }
+
+    /// The topic.
+    #[must_use]
+    pub fn topic(&self) -> &str {
+        self.raw.topic()
+    }
+
+    /// The partition.
+    #[must_use]
+    pub fn partition(&self) -> i32 {
+        self.raw.partition()
+    }
+
+    /// The offset within the partition.
+    #[must_use]
+    pub fn offset(&self) -> i64 {
+        self.raw.offset()
+    }
+
+    /// The timestamp in epoch milliseconds, exactly as the event gave it.
+    #[must_use]
+    pub fn timestamp(&self) -> i64 {
+        // A record is only built from a raw record whose timestamp was read.
+        self.raw.timestamp().unwrap_or_default()
+    }
+
+    /// The timestamp as a `SystemTime`; `None` only when it lies outside what
+    /// `SystemTime` can hold on this platform.
+    #[must_use]
+    pub fn system_time(&self) -> Option<SystemTime> {
+        let millis = self.timestamp();
+        let offset = Duration::from_millis(millis.unsigned_abs());
+        if millis >= 0 {
+            SystemTime::UNIX_EPOCH.checked_add(offset)
+        } else {
+            SystemTime::UNIX_EPOCH.checked_sub(offset)
+        }
+    }
+
+    /// How the timestamp was set, when the event says.
+    #[must_use]
+    pub fn timestamp_type(&self) -> Option<&TimestampType> {
+        self.raw.timestamp_type()
+    }
+
+    /// The record's headers exactly as the event carried them: bytes, order, duplicates
+    /// and null values, with lookup by name.
+    #[must_use]
+    pub fn headers(&self) -> &Headers<'e> {
+        self.raw.headers()
+    }
+
+    /// The key as the event carried it: absent, `null`, or the original base64 text.
+    #[must_use]
+    pub fn original_key(&self) -> &RawPayload<'e> {
+        self.raw.key()
+    }
+
+    /// The value as the event carried it: absent, `null`, or the original base64 text.
+    #[must_use]
+    pub fn original_value(&self) -> &RawPayload<'e> {
+        self.raw.value()
+    }
+
+    /// The schema-registry metadata of the key (`keySchemaMetadata`).
+    #[must_use]
+    pub fn key_schema_metadata(&self) -> Option<&SchemaMetadata<'e>> {
+        self.raw.schema_metadata(crate::Part::Key)
+    }
+
+    /// The schema-registry metadata of the value (`valueSchemaMetadata`).
+    #[must_use]
+    pub fn value_schema_metadata(&self) -> Option<&SchemaMetadata<'e>> {
+        self.raw.schema_metadata(crate::Part::Value)
+    }
+
+    /// The undecoded record from the event.
+    #[must_use]
+    pub fn raw(&self) -> &RawRecord<'e> {
+        &self.raw
+    }
+
+    /// Topic, partition and offset.
+    #[must_use]
+    pub fn id(&self) -> RecordId {
+        RecordId::of(&self.raw)
+    }
+
+    /// `"topic-partition"`, as Lambda names the record's partition.
+    #[must_use]
+    pub fn topic_partition(&self) -> String {
+        self.raw.topic_partition()
+    }
+
+    /// `"topic-partition-offset"`: unique per record of a topic, the default key for
+    /// idempotent processing.
+    #[must_use]
+    pub fn idempotency_key(&self) -> String {
+        format!("{}-{}-{}", self.topic(), self.partition(), self.offset())
+    }
+
+    /// Transforms the decoded value, keeping everything else.
+    pub fn map_value<W>(self, f: impl FnOnce(V) -> W) -> ConsumerRecord<'e, K, W> {
+        ConsumerRecord {
+            raw: self.raw,
+            key: self.key,
+            value: self.value.map(f),
+        }
+    }
+
+    /// The same record with no data borrowed from the event.
+    #[must_use]
+    pub fn into_owned(self) -> ConsumerRecord<'static, K, V> {
+        ConsumerRecord {
+            raw: Cow::Owned(self.raw.into_owned().into_owned()),
+            key: self.key,
+            value: self.value,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The JSON codec of [lambda-kafka](https://docs.rs/lambda-kafka): Kafka keys and values
+//! into any [`serde::de::DeserializeOwned`] type, or into a [`serde_json::Value`].
+//!
+//! ```
+//! use kafka_core::{Codec, Part, Payload};
+//! use kafka_json::Json;
+//!
+//! #[derive(serde::Deserialize, Debug, PartialEq)]
+//! struct Order { id: u64 }
+//!
+//! let order = Json::<Order>::new().decode(Payload::new(br#"{"id": 18446744073709551615}"#, Part::Value))?;
+//! assert_eq!(order, Order { id: u64::MAX });
+//!
+//! let value = kafka_json::JsonValue::new().decode(Payload::new(b"\xEF\xBB\xBF\"text\"", Part::Value))?;
+//! assert_eq!(value, serde_json::json!("text"));
+//! # Ok::<(), kafka_core::DecodeError>(())
+//! ```
+//!
+//! - Integers stay exact: `serde_json::Value` keeps every `i64` and `u64` as it is.
+//! - A leading UTF-8 byte order mark is skipped.
+//! - An empty payload or invalid JSON is an error, never handed back as text.
+//! - Nesting deeper than 128 levels is an error (serde_json's recursion limit).
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use kafka_core::{Codec, DecodeError, Format, Payload};
+use serde::de::DeserializeOwned;
+
+/// The UTF-8 byte order mark some producers write before JSON text.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes JSON payloads into `T`.
+pub struct Json<T> {
+    _output: PhantomData<fn() -> T>,
+}
+
+/// Decodes JSON payloads into [`serde_json::Value`], integers exact.
+pub type JsonValue = Json<serde_json::Value>;
+
+impl<T> Json<T> {
+    /// A JSON codec for `T`.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<T> Default for Json<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Clone for Json<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Json<T> {}
+
+impl<T> fmt::Debug for Json<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Json<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T: DeserializeOwned> Codec for Json<T> {
+    type Output = T;
+
+    fn format(&self) -> Format {
+        Format::Json
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        let bytes = payload.bytes.strip_prefix(BOM).unwrap_or(payload.bytes);
+        if bytes.is_empty() {
+            return Err(DecodeError::new("empty payload: no JSON text"));
+        }
+        serde_json::from_slice(bytes).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
+/// Writes values as JSON text (feature `testing`).
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+impl<T: serde::Serialize + ?Sized, U> kafka_core::testing::Encoder<T> for Json<U> {
+    fn encode(&self, value: &T) -> Result<Vec<u8>, kafka_core::testing::EncodeError> {
+        serde_json::to_vec(value).map_err(|e| kafka_core::testing::EncodeError::new(e.to_string()))
+    }
+}

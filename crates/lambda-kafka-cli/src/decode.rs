@@ -1,0 +1,157 @@
+//! `lambda-kafka decode`: JSON Lines out, one per record, as records decode.
+
+use std::io::{self, BufWriter, Read as _, Write};
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use kafka_core::{ConsumerRecord, Error, Header, KafkaConsumer, KafkaEvent};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::DecodeArgs;
+use crate::codec::CliCodec;
+
+/// Exit status when a record failed and decoding stopped.
+const EXIT_RECORD_FAILED: u8 = 1;
+/// Exit status when records failed under `--keep-going`.
+const EXIT_KEPT_GOING: u8 = 2;
+
+/// Decodes the event; `Err` is a usage problem (exit 64), `Ok` the exit status.
+pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
+    let key = CliCodec::build(args, true)?;
+    let value = CliCodec::build(args, false)?;
+    let consumer = KafkaConsumer::with_codecs(key, value);
+
+    let input = read_event(args.event.as_deref())?;
+    let event =
+        KafkaEvent::from_slice(&input).map_err(|e| format!("{}: {e}", source_name(args)))?;
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for record in consumer.records(&event) {
+        let line = match record {
+            Ok(record) => serde_json::to_string(&RecordLine::of(&record)),
+            Err(error) if args.keep_going => {
+                failed = true;
+                serde_json::to_string(&ErrorLine::of(&error))
+            }
+            Err(error) => {
+                finish(&mut out);
+                eprintln!("lambda-kafka: {error}");
+                return Ok(EXIT_RECORD_FAILED);
+            }
+        };
+        let line = line.map_err(|e| format!("cannot write a record as JSON: {e}"))?;
+        if writeln!(out, "{line}").is_err() {
+            // The reader went away (a closed pipe): nothing more to say.
+            return Ok(0);
+        }
+    }
+    finish(&mut out);
+    Ok(if failed { EXIT_KEPT_GOING } else { 0 })
+}
+
+fn finish(out: &mut impl Write) {
+    let _ = out.flush();
+}
+
+fn source_name(args: &DecodeArgs) -> String {
+    match args.event.as_deref() {
+        Some(path) if path != Path::new("-") => path.display().to_string(),
+        _ => "standard input".to_owned(),
+    }
+}
+
+fn read_event(path: Option<&Path>) -> Result<Vec<u8>, String> {
+    match path {
+        Some(path) if path != Path::new("-") => {
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        }
+        _ => {
+            let mut input = Vec::new();
+            io::stdin()
+                .read_to_end(&mut input)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(input)
+        }
+    }
+}
+
+/// One decoded record, in the contract's field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordLine<'r> {
+    topic: &'r str,
+    partition: i32,
+    offset: i64,
+    timestamp: i64,
+    timestamp_type: Option<&'r str>,
+    headers: Vec<(&'r str, Value)>,
+    key: &'r Option<Value>,
+    value: &'r Option<Value>,
+}
+
+impl<'r> RecordLine<'r> {
+    fn of(record: &'r ConsumerRecord<'_, Value, Value>) -> Self {
+        Self {
+            topic: record.topic(),
+            partition: record.partition(),
+            offset: record.offset(),
+            timestamp: record.timestamp(),
+            timestamp_type: record.timestamp_type().map(|t| t.as_str()),
+            headers: record
+                .headers()
+                .iter()
+                .map(|h| (h.name(), header_value(h)))
+                .collect(),
+            key: &record.key,
+            value: &record.value,
+        }
+    }
+}
+
+/// A header value: text when it is UTF-8, `{"base64": ...}` otherwise, `null` when null.
+fn header_value(header: &Header<'_>) -> Value {
+    match (header.value_str(), header.value()) {
+        (Some(text), _) => Value::String(text.to_owned()),
+        (None, Some(bytes)) => serde_json::json!({ "base64": STANDARD.encode(bytes) }),
+        (None, None) => Value::Null,
+    }
+}
+
+/// A failed record under `--keep-going`.
+#[derive(Serialize)]
+struct ErrorLine<'r> {
+    topic: &'r str,
+    partition: i32,
+    offset: i64,
+    error: ErrorBody,
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<&'static str>,
+    message: String,
+}
+
+impl<'r> ErrorLine<'r> {
+    fn of(error: &'r Error) -> Self {
+        let (topic, partition, offset) = error
+            .record()
+            .map_or(("", 0, 0), |r| (r.topic.as_str(), r.partition, r.offset));
+        Self {
+            topic,
+            partition,
+            offset,
+            error: ErrorBody {
+                kind: error.kind().as_str(),
+                part: error.part().map(|p| p.as_str()),
+                message: error.to_string(),
+            },
+        }
+    }
+}

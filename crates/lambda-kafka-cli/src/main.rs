@@ -1,0 +1,43 @@
+//! `lambda-kafka`: decode captured AWS Lambda Kafka events from the command line.
+//!
+//! ```text
+//! lambda-kafka decode [EVENT] --key-format F --value-format F [--keep-going]
+//! ```
+//!
+//! Exit status: 0 when every record decoded; 1 when a record failed (without
+//! `--keep-going`); 2 when records failed with `--keep-going`; 64 for an unreadable event,
+//! a bad option or a schema problem.
+
+mod args;
+mod codec;
+mod decode;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+/// Exit status for a usage problem: a bad option, event or schema (EX_USAGE).
+const EXIT_USAGE: u8 = 64;
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            // Help and version go to stdout; a usage error to stderr.
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        args::Command::Decode(options) => match decode::run(&options) {
+            Ok(status) => ExitCode::from(status),
+            Err(usage) => {
+                let _ = std::io::stdout().flush();
+                eprintln!("lambda-kafka: {usage}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
