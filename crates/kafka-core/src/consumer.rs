@@ -91,16 +91,16 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
 
     /// Every record of the event, in event order, each decoded when the iterator reaches
     /// it. A record that cannot be decoded is that record's `Err`; the next ones follow.
-    pub fn records<'e>(&'e self, event: &'e KafkaEvent<'e>) -> Records<'e, K, V> {
+    pub fn records<'c, 'e>(&'c self, event: &'e KafkaEvent<'e>) -> Records<'c, 'e, K, V> {
         Records::new(self, event.partition_groups(), &[])
     }
 
     /// The records grouped by `"topic-partition"`, in event order; each group's records
     /// decode lazily as in [`KafkaConsumer::records`].
-    pub fn partitions<'e>(
-        &'e self,
+    pub fn partitions<'c, 'e>(
+        &'c self,
         event: &'e KafkaEvent<'e>,
-    ) -> impl ExactSizeIterator<Item = (&'e str, Records<'e, K, V>)> + 'e {
+    ) -> impl ExactSizeIterator<Item = (&'e str, Records<'c, 'e, K, V>)> + use<'c, 'e, K, V> {
         event
             .partition_groups()
             .iter()
@@ -112,7 +112,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     /// # Errors
     /// The first record's error, in event order.
     pub fn decode_all<'e>(
-        &'e self,
+        &self,
         event: &'e KafkaEvent<'e>,
     ) -> Result<Vec<Decoded<'e, K, V>>, Error> {
         self.records(event).collect()
@@ -192,16 +192,16 @@ fn base64_reason(error: &base64::DecodeError, len: usize) -> String {
 ///
 /// Each `next` decodes one record: base64 into a buffer the iterator reuses, then the
 /// key and value codecs.
-pub struct Records<'e, K: Codec, V: Codec> {
-    consumer: &'e KafkaConsumer<K, V>,
+pub struct Records<'c, 'e, K: Codec, V: Codec> {
+    consumer: &'c KafkaConsumer<K, V>,
     groups: std::slice::Iter<'e, PartitionRecords<'e>>,
     current: std::slice::Iter<'e, RawRecord<'e>>,
     buffer: Vec<u8>,
 }
 
-impl<'e, K: Codec, V: Codec> Records<'e, K, V> {
+impl<'c, 'e, K: Codec, V: Codec> Records<'c, 'e, K, V> {
     fn new(
-        consumer: &'e KafkaConsumer<K, V>,
+        consumer: &'c KafkaConsumer<K, V>,
         groups: &'e [PartitionRecords<'e>],
         current: &'e [RawRecord<'e>],
     ) -> Self {
@@ -214,7 +214,7 @@ impl<'e, K: Codec, V: Codec> Records<'e, K, V> {
     }
 }
 
-impl<'e, K: Codec, V: Codec> Iterator for Records<'e, K, V> {
+impl<'e, K: Codec, V: Codec> Iterator for Records<'_, 'e, K, V> {
     type Item = Result<ConsumerRecord<'e, K::Output, V::Output>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -237,9 +237,9 @@ impl<'e, K: Codec, V: Codec> Iterator for Records<'e, K, V> {
     }
 }
 
-impl<K: Codec, V: Codec> ExactSizeIterator for Records<'_, K, V> {}
+impl<K: Codec, V: Codec> ExactSizeIterator for Records<'_, '_, K, V> {}
 
-impl<K: Codec, V: Codec> std::fmt::Debug for Records<'_, K, V> {
+impl<K: Codec, V: Codec> std::fmt::Debug for Records<'_, '_, K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Records")
             .field("remaining", &self.len())

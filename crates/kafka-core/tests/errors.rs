@@ -1,0 +1,285 @@
+//! Every error a user can hit, with its message; a bad record fails alone.
+
+use kafka_core::testing::{EventBuilder, RecordBuilder};
+use kafka_core::{
+    Codec, DecodeError, Error, ErrorKind, Format, KafkaConsumer, KafkaEvent, Parsed, Part, Payload,
+    RecordId, Utf8,
+};
+
+fn one_record(fields: &str) -> String {
+    format!(
+        r#"{{"eventSource":"aws:kafka","records":{{"orders-0":[{{"topic":"orders","partition":0,
+        "offset":15{fields}}}]}}}}"#
+    )
+}
+
+fn first_error(json: &str) -> Error {
+    let event = KafkaEvent::from_str(json).unwrap();
+    KafkaConsumer::new()
+        .records(&event)
+        .next()
+        .unwrap()
+        .unwrap_err()
+}
+
+#[test]
+fn invalid_event_messages() {
+    let err = KafkaEvent::from_str("<html>").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidEvent);
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: expected value at line 1 column 1"
+    );
+
+    let err = KafkaEvent::from_str(r#"{"Records":[]}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: missing field `records` at line 1 column 14"
+    );
+
+    let err = KafkaEvent::from_str(
+        r#"{"records":{"t-0":[{"topic":"t","partition":"zero","offset":1}]}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: invalid type: string, expected i32 at line 1 column 50"
+    );
+    assert_eq!(err.record(), None);
+    assert_eq!(err.part(), None);
+}
+
+#[test]
+fn bad_base64_names_record_and_part() {
+    let err = first_error(&one_record(
+        r#","timestamp":1,"key":"a2V5","value":"not base64!""#,
+    ));
+    assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    assert_eq!(err.part(), Some(Part::Value));
+    assert_eq!(
+        err.record(),
+        Some(&RecordId {
+            topic: "orders".into(),
+            partition: 0,
+            offset: 15
+        })
+    );
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, value: invalid record: invalid base64 \
+         (11 characters): a character that is not base64 at position 3"
+    );
+
+    let err = first_error(&one_record(r#","timestamp":1,"key":"a2V5a""#));
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, key: invalid record: invalid base64 \
+         (5 characters): a length that is not a whole number of base64 groups"
+    );
+}
+
+#[test]
+fn bad_timestamp_is_an_invalid_record() {
+    let cases = [
+        (
+            r#","timestamp":"1545084650987""#,
+            "timestamp is text, not a number",
+        ),
+        (
+            r#","timestamp":1545084650987.5"#,
+            "timestamp is not an integer number of milliseconds",
+        ),
+        (r#","timestamp":null"#, "timestamp is null"),
+        ("", "timestamp is missing"),
+    ];
+    for (fields, reason) in cases {
+        let err = first_error(&one_record(fields));
+        assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+        assert_eq!(err.part(), None);
+        assert_eq!(
+            err.to_string(),
+            format!("topic \"orders\", partition 0, offset 15: invalid record: {reason}")
+        );
+    }
+}
+
+#[test]
+fn bad_headers_are_an_invalid_record() {
+    let cases = [
+        (
+            r#"[{"h":[300]}]"#,
+            "header \"h\": header byte is outside -128..=255",
+        ),
+        (
+            r#"[{"h":[-129]}]"#,
+            "header \"h\": header byte is outside -128..=255",
+        ),
+        (
+            r#"[{"h":["a"]}]"#,
+            "header \"h\": header byte is not an integer",
+        ),
+        (
+            r#"[{"h":"text"}]"#,
+            "header \"h\": header value is text, not a list of bytes",
+        ),
+        (r#"["h"]"#, "a header is not a {name: bytes} object"),
+        (r#"{"h":[1]}"#, "headers is an object, not a list"),
+    ];
+    for (headers, reason) in cases {
+        let err = first_error(&one_record(&format!(
+            r#","timestamp":1,"headers":{headers}"#
+        )));
+        assert_eq!(err.kind(), ErrorKind::InvalidRecord, "{headers}");
+        assert_eq!(
+            err.to_string(),
+            format!("topic \"orders\", partition 0, offset 15: invalid record: {reason}"),
+            "{headers}"
+        );
+    }
+}
+
+#[test]
+fn key_or_value_of_the_wrong_type_is_an_invalid_record() {
+    let err = first_error(&one_record(r#","timestamp":1,"key":42"#));
+    assert_eq!(err.part(), Some(Part::Key));
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, key: invalid record: key is a number, not base64 text"
+    );
+    let err = first_error(&one_record(r#","timestamp":1,"value":{"a":1}"#));
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, value: invalid record: value is an object, not base64 text"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_deserialization_error_without_payload_bytes() {
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 15).key(b"secret\xff"))
+        .to_json();
+    let err = first_error(&json);
+    assert_eq!(err.kind(), ErrorKind::Deserialization);
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, key: cannot decode: invalid UTF-8: \
+         the byte at position 6 is not valid (7 bytes in all)"
+    );
+    assert!(!err.to_string().contains("secret"));
+}
+
+#[test]
+fn parse_failure_is_a_deserialization_error() {
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 15).key(b"12ab"))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    let consumer = KafkaConsumer::new().key(Parsed::<u16>::new());
+    let err = consumer.records(&event).next().unwrap().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 0, offset 15, key: cannot decode: cannot parse 4 bytes of \
+         text as u16: invalid digit found in string"
+    );
+}
+
+/// A codec that rejects every value, as validation does.
+struct Rejecting;
+
+impl Codec for Rejecting {
+    type Output = String;
+
+    fn format(&self) -> Format {
+        Format::Json
+    }
+
+    fn decode(&self, _: Payload<'_>) -> Result<String, DecodeError> {
+        Err(DecodeError::rejected("quantity: must be at least 1"))
+    }
+}
+
+#[test]
+fn rejection_is_an_output_serializer_error() {
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 3, 7).value(b"{}"))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    let err = KafkaConsumer::new()
+        .value(Rejecting)
+        .records(&event)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutputSerializer);
+    assert_eq!(err.kind().as_str(), "output-serializer");
+    assert_eq!(
+        err.to_string(),
+        "topic \"orders\", partition 3, offset 7, value: rejected by validation: quantity: must be at least 1"
+    );
+}
+
+#[test]
+fn schema_errors_messages() {
+    let err = Error::AvroSchemaParse {
+        part: Some(Part::Value),
+        reason: "unknown type `Strng`".into(),
+    };
+    assert_eq!(err.kind().as_str(), "avro-schema-parse");
+    assert_eq!(
+        err.to_string(),
+        "cannot parse the Avro schema of the value: unknown type `Strng`"
+    );
+    let err = Error::MissingSchema {
+        part: Part::Key,
+        format: Format::Avro,
+    };
+    assert_eq!(err.kind().as_str(), "missing-schema");
+    assert_eq!(
+        err.to_string(),
+        "the key is to be decoded as Avro but no schema was given"
+    );
+}
+
+#[test]
+fn a_bad_record_in_the_middle_fails_alone() {
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(b"one"))
+        .record(RecordBuilder::new("orders", 0, 2).value(b"\xfe\xff"))
+        .record(RecordBuilder::new("orders", 1, 3).raw_base64(Part::Value, "%%%"))
+        .record(RecordBuilder::new("orders", 1, 4).value(b"four"))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    let consumer = KafkaConsumer::new().value(Utf8);
+    let results: Vec<_> = consumer.records(&event).collect();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0].as_ref().unwrap().value.as_deref(), Some("one"));
+    assert_eq!(
+        results[1].as_ref().unwrap_err().kind(),
+        ErrorKind::Deserialization
+    );
+    assert_eq!(
+        results[2].as_ref().unwrap_err().kind(),
+        ErrorKind::InvalidRecord
+    );
+    assert_eq!(results[3].as_ref().unwrap().value.as_deref(), Some("four"));
+
+    // Failing fast stops at the first.
+    let err = consumer.decode_all(&event).unwrap_err();
+    assert_eq!(err.record().unwrap().offset, 2);
+}
+
+#[test]
+fn a_problem_in_one_record_does_not_fail_the_event() {
+    let json = r#"{"records":{"t-0":[
+        {"topic":"t","partition":0,"offset":1,"timestamp":1,"value":"eA=="},
+        {"topic":"t","partition":0,"offset":2,"timestamp":"soon","headers":[{"h":[999]}]},
+        {"topic":"t","partition":0,"offset":3,"timestamp":3,"value":"eQ=="}]}}"#;
+    let event = KafkaEvent::from_str(json).unwrap();
+    let results: Vec<_> = KafkaConsumer::new().records(&event).collect();
+    assert_eq!(results[0].as_ref().unwrap().value.as_deref(), Some("x"));
+    assert_eq!(
+        results[1].as_ref().unwrap_err().kind(),
+        ErrorKind::InvalidRecord
+    );
+    assert_eq!(results[2].as_ref().unwrap().value.as_deref(), Some("y"));
+}
