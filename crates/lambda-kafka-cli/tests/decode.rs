@@ -1,0 +1,322 @@
+//! `lambda-kafka decode` run as a program: the vectors, the Powertools JSON fixtures, and
+//! the exit-status and error-line contract.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use kafka_core::Part;
+use kafka_core::testing::{EventBuilder, RecordBuilder};
+use serde_json::{Value, json};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn lines(output: &Output) -> Vec<Value> {
+    String::from_utf8(output.stdout.clone())
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
+}
+
+/// The expected file's header form (`{"$bytes": ..}`) in the CLI's form (`{"base64": ..}`).
+fn cli_headers(expected: &Value) -> Value {
+    expected
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|pair| match pair[1].get("$bytes") {
+            Some(bytes) => json!([pair[0], {"base64": bytes}]),
+            None => pair.clone(),
+        })
+        .collect()
+}
+
+fn check_vector(event: &Path, expected: &Path) {
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "json",
+            event.to_str().expect("path"),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(expected).expect("expected")).expect("JSON");
+    let expected = expected["records"].as_array().expect("records");
+    let got = lines(&output);
+    assert_eq!(got.len(), expected.len(), "{}", event.display());
+    for (got, want) in got.iter().zip(expected) {
+        let at = format!("{} offset {}", event.display(), want["offset"]);
+        for field in [
+            "topic",
+            "partition",
+            "offset",
+            "timestamp",
+            "timestampType",
+            "key",
+            "value",
+        ] {
+            assert_eq!(got[field], want[field], "{at} {field}");
+        }
+        // Integers come out as the same digits, not through f64.
+        assert_eq!(
+            got["timestamp"].as_i64(),
+            want["timestamp"].as_i64(),
+            "{at}"
+        );
+        assert_eq!(got["headers"], cli_headers(&want["headers"]), "{at}");
+    }
+}
+
+#[test]
+fn json_vectors() {
+    let dir = testdata();
+    for name in ["json_plain", "json_confluent_esm"] {
+        check_vector(
+            &dir.join(format!("{name}.event.json")),
+            &dir.join(format!("{name}.expected.json")),
+        );
+    }
+}
+
+#[test]
+fn powertools_json_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
+    if !dir.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is not there; Powertools fixtures not checked",
+            dir.display()
+        );
+        return;
+    }
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index"))
+            .expect("JSON");
+    let mut checked = 0;
+    for fixture in index.as_array().expect("index") {
+        if fixture["value_format"] != "json" || fixture["key_format"] != "string" {
+            continue;
+        }
+        check_vector(
+            &dir.join(fixture["event"].as_str().expect("event")),
+            &dir.join(fixture["expected"].as_str().expect("expected")),
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
+
+#[test]
+fn reads_standard_input_when_no_file_or_dash() {
+    let event = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1).key(b"k").value(b"v"))
+        .to_json();
+    for args in [&["decode"][..], &["decode", "-"][..]] {
+        let output = run(args, Some(&event));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let got = lines(&output);
+        assert_eq!(got[0]["key"], "k");
+        assert_eq!(got[0]["value"], "v");
+    }
+}
+
+#[test]
+fn record_line_shape_headers_and_missing_fields() {
+    let event = EventBuilder::self_managed()
+        .record(
+            RecordBuilder::new("t", 4, 9)
+                .timestamp(1_545_084_650_987)
+                .header("text", b"00-abc")
+                .header("binary", [0xff, 0x01])
+                .null_header("none")
+                .header("text", b"again"),
+        )
+        .record(
+            RecordBuilder::new("t", 4, 10)
+                .null_key()
+                .tombstone()
+                .timestamp_type(None),
+        )
+        .to_json();
+    let output = run(&["decode"], Some(&event));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    let first_line = text.lines().next().unwrap();
+    assert_eq!(
+        first_line,
+        r#"{"topic":"t","partition":4,"offset":9,"timestamp":1545084650987,"timestampType":"CREATE_TIME","headers":[["text","00-abc"],["binary",{"base64":"/wE="}],["none",null],["text","again"]],"key":null,"value":null}"#
+    );
+    let got = lines(&output);
+    assert_eq!(got[1]["headers"], json!([]));
+    assert_eq!(got[1]["timestampType"], Value::Null);
+}
+
+#[test]
+fn bytes_format_prints_base64_and_string_rejects_bad_utf8() {
+    let event = EventBuilder::msk()
+        .record(
+            RecordBuilder::new("t", 0, 1)
+                .key(b"k")
+                .value([0xde, 0xad, 0xbe, 0xef]),
+        )
+        .to_json();
+    let output = run(&["decode", "--value-format", "bytes"], Some(&event));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(lines(&output)[0]["value"], "3q2+7w==");
+
+    let output = run(&["decode", "--value-format", "string"], Some(&event));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "lambda-kafka: topic \"t\", partition 0, offset 1, value: cannot decode: invalid UTF-8: \
+         the byte at position 2 is not valid (4 bytes in all)\n"
+    );
+}
+
+fn event_with_bad_middle_record() -> String {
+    EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(br#"{"n":1}"#))
+        .record(RecordBuilder::new("orders", 0, 2).value(b"not json"))
+        .record(RecordBuilder::new("orders", 0, 3).raw_base64(Part::Key, "!!"))
+        .record(RecordBuilder::new("orders", 0, 4).value(br#"{"n":4}"#))
+        .to_json()
+}
+
+#[test]
+fn a_failing_record_stops_with_status_1_after_the_records_before_it() {
+    let output = run(
+        &["decode", "--value-format", "json"],
+        Some(&event_with_bad_middle_record()),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let got = lines(&output);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["value"], json!({"n": 1}));
+    assert_eq!(
+        stderr(&output),
+        "lambda-kafka: topic \"orders\", partition 0, offset 2, value: cannot decode as JSON: \
+         expected ident at line 1 column 2\n"
+    );
+}
+
+#[test]
+fn keep_going_reports_failures_as_lines_and_exits_2() {
+    let output = run(
+        &["decode", "--value-format", "json", "--keep-going"],
+        Some(&event_with_bad_middle_record()),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let got = lines(&output);
+    assert_eq!(got.len(), 4);
+    assert_eq!(
+        got[1],
+        json!({"topic":"orders","partition":0,"offset":2,"error":{"kind":"deserialization","part":"value",
+            "message":"topic \"orders\", partition 0, offset 2, value: cannot decode as JSON: expected ident at line 1 column 2"}})
+    );
+    assert_eq!(got[2]["error"]["kind"], "invalid-record");
+    assert_eq!(got[2]["error"]["part"], "key");
+    assert_eq!(got[3]["value"], json!({"n": 4}));
+}
+
+#[test]
+fn invalid_record_without_part_has_no_part_field() {
+    let event = r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":5,"timestamp":"x"}]}}"#;
+    let output = run(&["decode", "--keep-going"], Some(event));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        lines(&output)[0],
+        json!({"topic":"t","partition":0,"offset":5,"error":{"kind":"invalid-record",
+            "message":"topic \"t\", partition 0, offset 5: invalid record: timestamp is text, not a number"}})
+    );
+}
+
+#[test]
+fn usage_problems_exit_64() {
+    let event = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1))
+        .to_json();
+    let cases: [(&[&str], Option<&str>, &str); 6] = [
+        (
+            &["decode", "--value-format", "avro"],
+            Some(&event),
+            "lambda-kafka: --value-format avro: this lambda-kafka was built without the Avro codec; build lambda-kafka-cli with the `avro` feature (cargo install lambda-kafka-cli --features avro)\n",
+        ),
+        (
+            &["decode", "--key-format", "protobuf"],
+            Some(&event),
+            "lambda-kafka: --key-format protobuf: this lambda-kafka was built without the Protobuf codec; build lambda-kafka-cli with the `protobuf` feature (cargo install lambda-kafka-cli --features protobuf)\n",
+        ),
+        (
+            &[
+                "decode",
+                "--value-format",
+                "json",
+                "--value-schema",
+                "x.avsc",
+            ],
+            Some(&event),
+            "lambda-kafka: --value-schema applies to avro and protobuf, not to --value-format json\n",
+        ),
+        (
+            &["decode"],
+            Some(r#"{"Records":[{"body":"sqs"}]}"#),
+            "lambda-kafka: standard input: not a Lambda Kafka event: missing field `records` at line 1 column 28\n",
+        ),
+        (
+            &["decode", "/nonexistent/event.json"],
+            None,
+            "lambda-kafka: cannot read /nonexistent/event.json: No such file or directory (os error 2)\n",
+        ),
+        (
+            &["decode", "--value-format", "xml"],
+            Some(&event),
+            "error: invalid value 'xml' for '--value-format <VALUE_FORMAT>'",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let output = run(args, stdin);
+        assert_eq!(output.status.code(), Some(64), "{args:?}");
+        assert!(
+            stderr(&output).starts_with(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn help_exits_0() {
+    let output = run(&["decode", "--help"], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("--keep-going"));
+}
