@@ -1,1 +1,66 @@
-fn main() {}
+//! Decoding a 10,000-record JSON event: every key (text) and value (typed `Order`), against
+//! the floor of envelope parse plus base64 alone, in the same run.
+//!
+//! ```text
+//! cargo bench -p lambda-kafka-bench --bench decode
+//! ```
+
+use std::hint::black_box;
+
+use base64::Engine as _;
+use base64::engine::Simd;
+use base64::engine::general_purpose::GeneralPurposeConfig;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use kafka_core::{KafkaConsumer, KafkaEvent, RawPayload, Utf8};
+use kafka_json::Json;
+use lambda_kafka_bench::{Order, big_json_event};
+
+const RECORDS: u64 = 10_000;
+
+fn decode(c: &mut Criterion) {
+    let input = big_json_event(RECORDS, 7 + RECORDS);
+    let consumer = KafkaConsumer::new().key(Utf8).value(Json::<Order>::new());
+
+    let mut group = c.benchmark_group("json_10k");
+    group.throughput(Throughput::Elements(RECORDS));
+    group.sample_size(30);
+
+    // The floor: what any consumer must do, parse the envelope and decode the base64.
+    group.bench_function("floor_envelope_base64", |b| {
+        // The same SIMD engine the library uses, so the floor is the fastest one.
+        let engine = Simd::standard(GeneralPurposeConfig::new());
+        let mut buffer = Vec::new();
+        b.iter(|| {
+            let event = KafkaEvent::from_str(&input).expect("event");
+            let mut bytes = 0;
+            for record in event.records() {
+                for payload in [record.key(), record.value()] {
+                    if let RawPayload::Base64(text) = payload {
+                        buffer.clear();
+                        engine.decode_vec(text.as_bytes(), &mut buffer).expect("base64");
+                        bytes += buffer.len();
+                    }
+                }
+            }
+            black_box(bytes)
+        });
+    });
+
+    // The library: the same, plus a UTF-8 key and a typed `Order` per record.
+    group.bench_function("typed_order", |b| {
+        b.iter(|| {
+            let event = KafkaEvent::from_str(&input).expect("event");
+            let mut n = 0;
+            for record in consumer.records(&event) {
+                let record = record.expect("record decodes");
+                n += usize::from(record.value.is_some());
+                black_box(&record);
+            }
+            black_box(n)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);

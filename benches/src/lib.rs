@@ -1,1 +1,224 @@
-//! Benchmark support.
+//! Benchmark support: the `Order` type of the project's test vectors and a generator of big
+//! events of the same shape as the peer harness's (`big_json_<N>.event.json`): `N` orders
+//! over four partitions, string keys `customer-<id>`, one `correlation-id` header each.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+
+/// An order (`schemas/order.schema.json` of the vectors).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// Order id.
+    pub order_id: String,
+    /// Customer id, often above 2^32.
+    pub customer_id: i64,
+    /// Sum of the line items.
+    pub total: f64,
+    /// Sum of the quantities.
+    pub quantity: i32,
+    /// Gift wrapping asked for.
+    pub gift_wrap: bool,
+    /// Order status.
+    pub status: Status,
+    /// Where it ships.
+    pub shipping_address: Address,
+    /// Line items.
+    pub items: Vec<LineItem>,
+    /// Free-form tags.
+    pub tags: BTreeMap<String, String>,
+    /// Optional note.
+    pub note: Option<String>,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+    /// 16 bytes, base64.
+    pub checksum: String,
+}
+
+/// Order status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(missing_docs)]
+pub enum Status {
+    Pending,
+    Paid,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct LineItem {
+    pub sku: String,
+    pub quantity: i32,
+    pub unit_price: f64,
+}
+
+/// A small deterministic generator (SplitMix64), so events are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
+        &items[i]
+    }
+}
+
+const STREETS: &[&str] = &[
+    "1 Main St",
+    "742 Evergreen Terrace",
+    "Königstraße 12",
+    "Rua Augusta 1500",
+    "2-1 Marunouchi",
+    "10 Rue de Rivoli",
+    "Bahnhofstrasse 7",
+    "221B Baker Street",
+];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Seattle", "98101", "US"),
+    ("München", "80331", "DE"),
+    ("São Paulo", "01310-100", "BR"),
+    ("東京", "100-0001", "JP"),
+    ("Paris", "75001", "FR"),
+    ("Zürich", "8001", "CH"),
+    ("London", "NW1 6XE", "GB"),
+];
+const NOTES: &[&str] = &[
+    "leave at the door",
+    "call on arrival ☎",
+    "gift for Zoë 🎁",
+    "fragile — handle with care",
+];
+const TAG_KEYS: &[&str] = &["channel", "campaign", "priority", "warehouse", "région"];
+const TAG_VALUES: &[&str] = &["web", "mobile", "spring-sale", "high", "low", "FRA-1", "naïve"];
+const STATUSES: &[Status] = &[
+    Status::Pending,
+    Status::Paid,
+    Status::Shipped,
+    Status::Delivered,
+    Status::Cancelled,
+];
+
+/// The `i`-th order of a generated event.
+fn make_order(rng: &mut Rng, i: u64) -> Order {
+    let order_id = format!("ORD-{:08x}-{i:06}", rng.below(1 << 32));
+    let n_items = if i % 17 == 0 { 0 } else { rng.below(6) };
+    let items: Vec<LineItem> = (0..n_items)
+        .map(|_| LineItem {
+            sku: format!("SKU-{}", 1000 + rng.below(99_000)),
+            quantity: i32::try_from(1 + rng.below(5)).unwrap_or(1),
+            unit_price: f64::from(u32::try_from(50 + rng.below(25_000)).unwrap_or(0)) / 100.0,
+        })
+        .collect();
+    let (city, postal, country) = *rng.pick(CITIES);
+    let tags = (0..rng.below(4))
+        .map(|_| ((*rng.pick(TAG_KEYS)).to_owned(), (*rng.pick(TAG_VALUES)).to_owned()))
+        .collect();
+    let total = items.iter().map(|it| f64::from(it.quantity) * it.unit_price).sum::<f64>();
+    let mut checksum = [0u8; 16];
+    for chunk in checksum.chunks_mut(8) {
+        chunk.copy_from_slice(&rng.next().to_le_bytes());
+    }
+    Order {
+        order_id,
+        customer_id: i64::try_from(1 + rng.below(1_000_000_000_000)).unwrap_or(1),
+        total: (total * 100.0).round() / 100.0,
+        quantity: items.iter().map(|it| it.quantity).sum(),
+        gift_wrap: rng.below(5) == 0,
+        status: *rng.pick(STATUSES),
+        shipping_address: Address {
+            street: (*rng.pick(STREETS)).to_owned(),
+            city: city.to_owned(),
+            postal_code: postal.to_owned(),
+            country: country.to_owned(),
+        },
+        items,
+        tags,
+        note: (rng.below(5) < 2).then(|| (*rng.pick(NOTES)).to_owned()),
+        created_at: 1_735_689_600_000 + i64::try_from(i * 1_250 + rng.below(1000)).unwrap_or(0),
+        checksum: STANDARD.encode(checksum),
+    }
+}
+
+/// A compact MSK event of `n` JSON orders over partitions `orders-0..3`.
+///
+/// # Panics
+/// Never in practice: writing JSON into a `String` cannot fail.
+#[must_use]
+pub fn big_json_event(n: u64, seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let mut groups: [Vec<String>; 4] = Default::default();
+    for i in 0..n {
+        let order = make_order(&mut rng, i);
+        let payload = serde_json::to_vec(&order).expect("an order serializes");
+        let partition = usize::try_from(i % 4).unwrap_or(0);
+        let correlation: Vec<String> = format!("corr-{i:08}").bytes().map(|b| b.to_string()).collect();
+        let mut record = String::new();
+        write!(
+            record,
+            r#"{{"topic":"orders","partition":{partition},"offset":{},"timestamp":{},"timestampType":"CREATE_TIME","key":"{}","value":"{}","headers":[{{"correlation-id":[{}]}}]}}"#,
+            i / 4,
+            order.created_at,
+            STANDARD.encode(format!("customer-{}", order.customer_id)),
+            STANDARD.encode(payload),
+            correlation.join(",")
+        )
+        .expect("writing to a String");
+        groups[partition].push(record);
+    }
+    let records: Vec<String> = groups
+        .iter()
+        .enumerate()
+        .map(|(p, recs)| format!(r#""orders-{p}":[{}]"#, recs.join(",")))
+        .collect();
+    format!(
+        r#"{{"eventSource":"aws:kafka","eventSourceArn":"arn:aws:kafka:us-east-1:123456789012:cluster/bench/1","bootstrapServers":"b-1:9092","records":{{{}}}}}"#,
+        records.join(",")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_core::{KafkaConsumer, KafkaEvent};
+    use kafka_json::Json;
+
+    #[test]
+    fn generated_event_decodes_into_orders() {
+        let json = big_json_event(100, 7);
+        let event = KafkaEvent::from_str(&json).unwrap();
+        assert_eq!(event.record_count(), 100);
+        assert_eq!(event.partitions().count(), 4);
+        let consumer = KafkaConsumer::new().value(Json::<Order>::new());
+        let orders = consumer.decode_all(&event).unwrap();
+        assert!(orders.iter().all(|r| r.key.as_deref().is_some_and(|k| k.starts_with("customer-"))));
+        assert_eq!(orders[0].headers().get_str("correlation-id"), Some("corr-00000000"));
+    }
+}
