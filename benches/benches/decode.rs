@@ -37,7 +37,9 @@ fn decode(c: &mut Criterion) {
                 for payload in [record.key(), record.value()] {
                     if let RawPayload::Base64(text) = payload {
                         buffer.clear();
-                        engine.decode_vec(text.as_bytes(), &mut buffer).expect("base64");
+                        engine
+                            .decode_vec(text.as_bytes(), &mut buffer)
+                            .expect("base64");
                         bytes += buffer.len();
                     }
                 }
@@ -55,6 +57,34 @@ fn decode(c: &mut Criterion) {
                 let record = record.expect("record decodes");
                 n += usize::from(record.value.is_some());
                 black_box(&record);
+            }
+            black_box(n)
+        });
+    });
+    // The same work written by hand with serde_json, as a reference for the library's cost.
+    group.bench_function("direct_serde_json", |b| {
+        let engine = Simd::standard(GeneralPurposeConfig::new());
+        let mut buffer = Vec::new();
+        b.iter(|| {
+            let event = KafkaEvent::from_str(&input).expect("event");
+            let mut n = 0;
+            for record in event.records() {
+                if let RawPayload::Base64(text) = record.key() {
+                    buffer.clear();
+                    engine
+                        .decode_vec(text.as_bytes(), &mut buffer)
+                        .expect("base64");
+                    black_box(String::from_utf8(buffer.clone()).expect("UTF-8"));
+                }
+                if let RawPayload::Base64(text) = record.value() {
+                    buffer.clear();
+                    engine
+                        .decode_vec(text.as_bytes(), &mut buffer)
+                        .expect("base64");
+                    let order: Order = serde_json::from_slice(&buffer).expect("order");
+                    n += usize::from(order.quantity > 0);
+                    black_box(order);
+                }
             }
             black_box(n)
         });

@@ -117,7 +117,15 @@ const NOTES: &[&str] = &[
     "fragile — handle with care",
 ];
 const TAG_KEYS: &[&str] = &["channel", "campaign", "priority", "warehouse", "région"];
-const TAG_VALUES: &[&str] = &["web", "mobile", "spring-sale", "high", "low", "FRA-1", "naïve"];
+const TAG_VALUES: &[&str] = &[
+    "web",
+    "mobile",
+    "spring-sale",
+    "high",
+    "low",
+    "FRA-1",
+    "naïve",
+];
 const STATUSES: &[Status] = &[
     Status::Pending,
     Status::Paid,
@@ -129,7 +137,11 @@ const STATUSES: &[Status] = &[
 /// The `i`-th order of a generated event.
 fn make_order(rng: &mut Rng, i: u64) -> Order {
     let order_id = format!("ORD-{:08x}-{i:06}", rng.below(1 << 32));
-    let n_items = if i % 17 == 0 { 0 } else { rng.below(6) };
+    let n_items = if i.is_multiple_of(17) {
+        0
+    } else {
+        rng.below(6)
+    };
     let items: Vec<LineItem> = (0..n_items)
         .map(|_| LineItem {
             sku: format!("SKU-{}", 1000 + rng.below(99_000)),
@@ -139,9 +151,17 @@ fn make_order(rng: &mut Rng, i: u64) -> Order {
         .collect();
     let (city, postal, country) = *rng.pick(CITIES);
     let tags = (0..rng.below(4))
-        .map(|_| ((*rng.pick(TAG_KEYS)).to_owned(), (*rng.pick(TAG_VALUES)).to_owned()))
+        .map(|_| {
+            (
+                (*rng.pick(TAG_KEYS)).to_owned(),
+                (*rng.pick(TAG_VALUES)).to_owned(),
+            )
+        })
         .collect();
-    let total = items.iter().map(|it| f64::from(it.quantity) * it.unit_price).sum::<f64>();
+    let total = items
+        .iter()
+        .map(|it| f64::from(it.quantity) * it.unit_price)
+        .sum::<f64>();
     let mut checksum = [0u8; 16];
     for chunk in checksum.chunks_mut(8) {
         chunk.copy_from_slice(&rng.next().to_le_bytes());
@@ -179,7 +199,10 @@ pub fn big_json_event(n: u64, seed: u64) -> String {
         let order = make_order(&mut rng, i);
         let payload = serde_json::to_vec(&order).expect("an order serializes");
         let partition = usize::try_from(i % 4).unwrap_or(0);
-        let correlation: Vec<String> = format!("corr-{i:08}").bytes().map(|b| b.to_string()).collect();
+        let correlation: Vec<String> = format!("corr-{i:08}")
+            .bytes()
+            .map(|b| b.to_string())
+            .collect();
         let mut record = String::new();
         write!(
             record,
@@ -218,7 +241,14 @@ mod tests {
         assert_eq!(event.partitions().count(), 4);
         let consumer = KafkaConsumer::new().value(Json::<Order>::new());
         let orders = consumer.decode_all(&event).unwrap();
-        assert!(orders.iter().all(|r| r.key.as_deref().is_some_and(|k| k.starts_with("customer-"))));
-        assert_eq!(orders[0].headers().get_str("correlation-id"), Some("corr-00000000"));
+        assert!(
+            orders
+                .iter()
+                .all(|r| r.key.as_deref().is_some_and(|k| k.starts_with("customer-")))
+        );
+        assert_eq!(
+            orders[0].headers().get_str("correlation-id"),
+            Some("corr-00000000")
+        );
     }
 }

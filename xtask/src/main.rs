@@ -13,7 +13,12 @@ use std::time::Instant;
 /// The packages whose feature sets are checked one by one. A package is checked alone:
 /// a workspace-wide check would hide gaps, because examples and dev-dependencies turn
 /// features on.
-const PACKAGES: &[&str] = &["kafka-core", "kafka-json", "lambda-kafka", "lambda-kafka-cli"];
+const PACKAGES: &[&str] = &[
+    "kafka-core",
+    "kafka-json",
+    "lambda-kafka",
+    "lambda-kafka-cli",
+];
 
 /// The examples, each run once.
 const EXAMPLES: &[&str] = &[
@@ -56,21 +61,28 @@ fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
         .status()
         .map_err(|e| format!("{line}: {e}"))?;
     eprintln!("    ({:.1} s)", started.elapsed().as_secs_f64());
-    if status.success() {
-        Ok(())
-    } else {
-        Err(line)
-    }
+    if status.success() { Ok(()) } else { Err(line) }
 }
 
 fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"], &[])?;
     cargo(
-        &["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     // Unit, integration and doc tests of every crate with every feature on.
-    cargo(&["test", "--workspace", "--all-features", "--no-fail-fast"], &[])?;
+    cargo(
+        &["test", "--workspace", "--all-features", "--no-fail-fast"],
+        &[],
+    )?;
     // And the facade alone with its default features, as most users build it.
     cargo(&["test", "-p", "lambda-kafka", "--doc"], &[])?;
     cargo(
@@ -84,7 +96,10 @@ fn ci() -> Result<(), String> {
 
 fn examples() -> Result<(), String> {
     for example in EXAMPLES {
-        cargo(&["run", "--quiet", "-p", "lambda-kafka", "--example", example], &[])?;
+        cargo(
+            &["run", "--quiet", "-p", "lambda-kafka", "--example", example],
+            &[],
+        )?;
     }
     Ok(())
 }

@@ -14,12 +14,12 @@ fn one_record(fields: &str) -> String {
 }
 
 fn first_error(json: &str) -> Error {
-    let event = KafkaEvent::from_str(json).unwrap();
+    let event = KafkaEvent::from_str(json).expect("the event parses");
     KafkaConsumer::new()
         .records(&event)
         .next()
-        .unwrap()
-        .unwrap_err()
+        .expect("one record")
+        .expect_err("the record fails")
 }
 
 #[test]

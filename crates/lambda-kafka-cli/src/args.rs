@@ -62,7 +62,7 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) value_message: Option<String>,
 
-    /// Writer schemas by registry id (<id>.avsc / <uuid>.avsc), for avro.
+    /// Writer schemas by registry id (`<id>.avsc` / `<uuid>.avsc`), for avro.
     #[arg(long, value_name = "DIR")]
     pub(crate) schema_dir: Option<PathBuf>,
 
