@@ -3,7 +3,11 @@
 //!
 //! ```text
 //! cargo bench -p lambda-kafka-bench --bench decode
+//! LAMBDA_KAFKA_BENCH_EVENT=target/peer-bench/events/big_json_10000.event.json cargo bench -p lambda-kafka-bench --bench decode
 //! ```
+//!
+//! The event is generated in process unless `LAMBDA_KAFKA_BENCH_EVENT` names an event file
+//! of JSON `Order` values (such as the peer harness's `big_json_<N>.event.json`).
 
 use std::hint::black_box;
 
@@ -18,11 +22,16 @@ use lambda_kafka_bench::{Order, big_json_event};
 const RECORDS: u64 = 10_000;
 
 fn decode(c: &mut Criterion) {
-    let input = big_json_event(RECORDS, 7 + RECORDS);
+    let input = match std::env::var("LAMBDA_KAFKA_BENCH_EVENT") {
+        Ok(path) => std::fs::read_to_string(&path)
+            .expect("the event file named by LAMBDA_KAFKA_BENCH_EVENT"),
+        Err(_) => big_json_event(RECORDS, 7 + RECORDS),
+    };
+    let records = KafkaEvent::from_str(&input).expect("event").record_count() as u64;
     let consumer = KafkaConsumer::new().key(Utf8).value(Json::<Order>::new());
 
     let mut group = c.benchmark_group("json_10k");
-    group.throughput(Throughput::Elements(RECORDS));
+    group.throughput(Throughput::Elements(records));
     group.sample_size(30);
 
     // The floor: what any consumer must do, parse the envelope and decode the base64.

@@ -1,6 +1,5 @@
 //! Decoded records and their coordinates.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -98,11 +97,30 @@ impl fmt::Display for RecordId {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsumerRecord<'e, K, V> {
-    raw: Cow<'e, RawRecord<'e>>,
+    raw: Raw<'e>,
     /// The decoded key; `None` when the record has no key.
     pub key: Option<K>,
     /// The decoded value; `None` for a tombstone.
     pub value: Option<V>,
+}
+
+/// The event's record behind a decoded one: borrowed while the event lives, boxed once
+/// detached, so that a record stays small to move whichever it is.
+#[derive(Debug, Clone, PartialEq)]
+enum Raw<'e> {
+    Borrowed(&'e RawRecord<'e>),
+    Owned(Box<RawRecord<'e>>),
+}
+
+impl<'e> std::ops::Deref for Raw<'e> {
+    type Target = RawRecord<'e>;
+
+    fn deref(&self) -> &RawRecord<'e> {
+        match self {
+            Self::Borrowed(raw) => raw,
+            Self::Owned(raw) => raw,
+        }
+    }
 }
 
 impl<'e, K, V> ConsumerRecord<'e, K, V> {
@@ -110,7 +128,7 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
     /// and value.
     pub(crate) fn new(raw: &'e RawRecord<'e>, key: Option<K>, value: Option<V>) -> Self {
         Self {
-            raw: Cow::Borrowed(raw),
+            raw: Raw::Borrowed(raw),
             key,
             value,
         }
@@ -229,7 +247,10 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
     #[must_use]
     pub fn into_owned(self) -> ConsumerRecord<'static, K, V> {
         ConsumerRecord {
-            raw: Cow::Owned(self.raw.into_owned().into_owned()),
+            raw: Raw::Owned(Box::new(match self.raw {
+                Raw::Borrowed(raw) => raw.clone().into_owned(),
+                Raw::Owned(raw) => raw.into_owned(),
+            })),
             key: self.key,
             value: self.value,
         }

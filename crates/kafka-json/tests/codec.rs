@@ -22,7 +22,11 @@ fn integers_beyond_2_pow_53_stay_exact() {
     assert_eq!(value["p"].as_u64(), Some(9_007_199_254_740_993));
     // Written back digit for digit (member order depends on serde_json's features).
     let text = value.to_string();
-    for digits in ["18446744073709551615", "-9223372036854775808", "9007199254740993"] {
+    for digits in [
+        "18446744073709551615",
+        "-9223372036854775808",
+        "9007199254740993",
+    ] {
         assert!(text.contains(digits), "{text}");
     }
 }
