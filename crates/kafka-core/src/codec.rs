@@ -168,13 +168,7 @@ impl Codec for Utf8 {
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        DecodeError::new(format!(
-            "invalid UTF-8: the byte at position {} is not valid ({} bytes in all)",
-            e.valid_up_to(),
-            bytes.len()
-        ))
-    })
+    std::str::from_utf8(bytes).map_err(|e| DecodeError::invalid_utf8(e.valid_up_to(), bytes.len()))
 }
 
 /// The payload bytes as they are.

@@ -223,6 +223,15 @@ impl DecodeError {
         Self::new(redact(&error.to_string()))
     }
 
+    /// Bytes that are not valid UTF-8 where text is required: `position` is the offset of
+    /// the first invalid byte, `len` the payload's length.
+    #[must_use]
+    pub fn invalid_utf8(position: usize, len: usize) -> Self {
+        Self::new(format!(
+            "invalid UTF-8: the byte at position {position} is not valid ({len} bytes in all)"
+        ))
+    }
+
     /// A decoded payload rejected by validation; the consumer reports it as
     /// [`Error::OutputSerializer`].
     pub fn rejected(message: impl Into<String>) -> Self {

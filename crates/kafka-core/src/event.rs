@@ -93,7 +93,8 @@ impl<'a> KafkaEvent<'a> {
     /// [`Error::InvalidEvent`] when the text is not a Lambda Kafka event.
     #[allow(clippy::should_implement_trait)] // `FromStr` cannot borrow from its input.
     pub fn from_str(json: &'a str) -> Result<Self, Error> {
-        Self::from_slice(json.as_bytes())
+        // Text known to be UTF-8 is not validated again string by string.
+        serde_json::from_str(json).map_err(|e| Error::invalid_event(&e))
     }
 
     /// Reads an event from a parsed JSON value, borrowing its strings.

@@ -81,7 +81,13 @@ impl<T: DeserializeOwned> Codec for Json<T> {
         if bytes.is_empty() {
             return Err(DecodeError::new("empty payload: no JSON text"));
         }
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::from_serde(&e))
+        // One pass of UTF-8 validation over the whole payload is cheaper than serde_json's
+        // check of each string; JSON text is UTF-8 by definition (RFC 8259).
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let skipped = payload.bytes.len() - bytes.len();
+            DecodeError::invalid_utf8(skipped + e.valid_up_to(), payload.bytes.len())
+        })?;
+        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
     }
 }
 

@@ -71,6 +71,21 @@ fn plain_text_is_an_error_not_a_string() {
 }
 
 #[test]
+fn invalid_utf8_is_an_error_at_its_position() {
+    let err = decode_value(b"{\"a\":\"\xff\"}").unwrap_err();
+    assert_eq!(
+        err.message(),
+        "invalid UTF-8: the byte at position 6 is not valid (9 bytes in all)"
+    );
+    // The position counts the byte order mark too.
+    let err = decode_value(b"\xEF\xBB\xBF\"\xc3\"").unwrap_err();
+    assert_eq!(
+        err.message(),
+        "invalid UTF-8: the byte at position 4 is not valid (6 bytes in all)"
+    );
+}
+
+#[test]
 fn nesting_is_bounded() {
     let deep = "[".repeat(200) + &"]".repeat(200);
     let err = decode_value(deep.as_bytes()).unwrap_err();
