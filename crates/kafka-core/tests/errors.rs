@@ -47,6 +47,12 @@ fn invalid_event_messages() {
     );
     assert_eq!(err.record(), None);
     assert_eq!(err.part(), None);
+
+    let err = KafkaEvent::from_slice(b"{\"records\":{\"t\xff-0\":[]}}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: invalid UTF-8 at byte 14"
+    );
 }
 
 #[test]
