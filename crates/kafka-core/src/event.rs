@@ -587,7 +587,8 @@ pub struct RecordProblem<'r> {
 }
 
 impl<'a> RawRecord<'a> {
-    /// A record with coordinates and timestamp, no key, no value, no headers.
+    /// A record with coordinates and timestamp, of type `CREATE_TIME`, with no key, no
+    /// value and no headers.
     pub fn new(
         topic: impl Into<Cow<'a, str>>,
         partition: i32,
