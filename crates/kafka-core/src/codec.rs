@@ -8,6 +8,10 @@ use std::str::FromStr;
 use crate::error::DecodeError;
 use crate::event::SchemaMetadata;
 use crate::record::Part;
+use crate::wire::{Framing, SchemaId};
+
+/// The framing of a payload that had none.
+static PLAIN: Framing = Framing::PLAIN;
 
 /// The serialization format a codec reads. The consumer uses it to name the format in
 /// errors, and to compare with what schema metadata reports.
@@ -35,11 +39,11 @@ impl fmt::Display for Format {
     }
 }
 
-/// A key or value payload handed to a [`Codec`]: the bytes after base64 decoding, which
-/// side of the record they are, and the record's schema metadata for that side.
+/// A key or value payload handed to a [`Codec`]: the bytes after base64 decoding and
+/// after any schema-registry header (see [`crate::wire`]), which side of the record they
+/// are, the record's schema metadata for that side, and the framing that was found.
 ///
-/// It is `#[non_exhaustive]` so that what the wire layer learns about framing can be added
-/// without breaking codecs.
+/// It is `#[non_exhaustive]` so that more can be added without breaking codecs.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct Payload<'a> {
@@ -49,6 +53,9 @@ pub struct Payload<'a> {
     pub part: Part,
     /// The schema-registry metadata of this side of the record, if any.
     pub metadata: Option<&'a SchemaMetadata<'a>>,
+    /// The framing found in front of the payload: wire format, schema id, Protobuf
+    /// message indexes, compression. [`Framing::PLAIN`] when there was none.
+    pub framing: &'a Framing,
 }
 
 impl<'a> Payload<'a> {
@@ -59,6 +66,7 @@ impl<'a> Payload<'a> {
             bytes,
             part,
             metadata: None,
+            framing: &PLAIN,
         }
     }
 
@@ -66,6 +74,13 @@ impl<'a> Payload<'a> {
     #[must_use]
     pub fn with_metadata(mut self, metadata: Option<&'a SchemaMetadata<'a>>) -> Self {
         self.metadata = metadata;
+        self
+    }
+
+    /// The same payload with the framing found in front of it.
+    #[must_use]
+    pub fn with_framing(mut self, framing: &'a Framing) -> Self {
+        self.framing = framing;
         self
     }
 }
@@ -103,6 +118,14 @@ pub trait Codec: Send + Sync {
         Format::Other
     }
 
+    /// Whether the codec has a writer schema for this registry id. With
+    /// [`WireFormat::Auto`](crate::wire::WireFormat::Auto), an Avro payload starting with
+    /// a header byte is read as framed only when its codec knows the id the header names.
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        let _ = id;
+        false
+    }
+
     /// Decodes one payload.
     ///
     /// # Errors
@@ -118,6 +141,10 @@ impl<C: Codec + ?Sized> Codec for &C {
         (**self).format()
     }
 
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        (**self).knows_schema_id(id)
+    }
+
     fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
         (**self).decode(payload)
     }
@@ -130,6 +157,10 @@ impl<C: Codec + ?Sized> Codec for Box<C> {
         (**self).format()
     }
 
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        (**self).knows_schema_id(id)
+    }
+
     fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
         (**self).decode(payload)
     }
@@ -140,6 +171,10 @@ impl<C: Codec + ?Sized> Codec for std::sync::Arc<C> {
 
     fn format(&self) -> Format {
         (**self).format()
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        (**self).knows_schema_id(id)
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {

@@ -10,6 +10,7 @@ use crate::codec::{Codec, Payload, Utf8};
 use crate::error::Error;
 use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
 use crate::record::{ConsumerRecord, Part, RecordId};
+use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, Framing, FramingContext, WireFormat};
 
 /// Standard-alphabet base64 with the SIMD engine the CPU supports; padding optional, as
 /// some producers of test events leave it out.
@@ -43,24 +44,39 @@ pub type Decoded<'e, K, V> = ConsumerRecord<'e, <K as Codec>::Output, <V as Code
 /// assert!(records.next().is_none());
 /// # Ok::<(), kafka_core::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KafkaConsumer<K = Utf8, V = Utf8> {
     key: K,
     value: V,
+    key_wire: WireFormat,
+    value_wire: WireFormat,
+    max_decompressed: usize,
 }
 
 impl KafkaConsumer {
     /// A consumer reading keys and values as UTF-8 text.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self::with_codecs(Utf8, Utf8)
+    }
+}
+
+impl Default for KafkaConsumer {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     /// A consumer with the given key and value codecs.
     pub fn with_codecs(key: K, value: V) -> Self {
-        Self { key, value }
+        Self {
+            key,
+            value,
+            key_wire: WireFormat::Auto,
+            value_wire: WireFormat::Auto,
+            max_decompressed: DEFAULT_MAX_DECOMPRESSED,
+        }
     }
 
     /// The same consumer with another key codec.
@@ -68,6 +84,9 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         KafkaConsumer {
             key: codec,
             value: self.value,
+            key_wire: self.key_wire,
+            value_wire: self.value_wire,
+            max_decompressed: self.max_decompressed,
         }
     }
 
@@ -76,7 +95,40 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         KafkaConsumer {
             key: self.key,
             value: codec,
+            key_wire: self.key_wire,
+            value_wire: self.value_wire,
+            max_decompressed: self.max_decompressed,
         }
+    }
+
+    /// How keys are framed; [`WireFormat::Auto`] unless set.
+    #[must_use]
+    pub fn key_wire_format(mut self, wire_format: WireFormat) -> Self {
+        self.key_wire = wire_format;
+        self
+    }
+
+    /// How values are framed; [`WireFormat::Auto`] unless set.
+    #[must_use]
+    pub fn value_wire_format(mut self, wire_format: WireFormat) -> Self {
+        self.value_wire = wire_format;
+        self
+    }
+
+    /// How keys and values are framed.
+    #[must_use]
+    pub fn wire_format(self, wire_format: WireFormat) -> Self {
+        self.key_wire_format(wire_format)
+            .value_wire_format(wire_format)
+    }
+
+    /// The largest size a compressed (AWS Glue zlib) payload may inflate to; 16 MiB
+    /// unless set. A larger one is that record's [`Error::WireFormat`], found without
+    /// holding more than this many bytes.
+    #[must_use]
+    pub fn max_decompressed_size(mut self, bytes: usize) -> Self {
+        self.max_decompressed = bytes;
+        self
     }
 
     /// The key codec.
@@ -127,13 +179,13 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         &self,
         raw: &'e RawRecord<'e>,
     ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
-        self.decode_with(raw, &mut Vec::new())
+        self.decode_with(raw, &mut Buffers::default())
     }
 
     fn decode_with<'e>(
         &self,
         raw: &'e RawRecord<'e>,
-        buffer: &mut Vec<u8>,
+        buffers: &mut Buffers,
     ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
         if let Some(problem) = raw.problem() {
             return Err(Error::InvalidRecord {
@@ -142,36 +194,71 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
                 reason: problem.reason.to_owned(),
             });
         }
-        let key = decode_part(&self.key, raw, Part::Key, buffer)?;
-        let value = decode_part(&self.value, raw, Part::Value, buffer)?;
+        let key = self.decode_part(&self.key, self.key_wire, raw, Part::Key, buffers)?;
+        let value = self.decode_part(&self.value, self.value_wire, raw, Part::Value, buffers)?;
         Ok(ConsumerRecord::new(raw, key, value))
+    }
+
+    /// Decodes one side of a record: base64 into a reused buffer, the framing off, then
+    /// the codec.
+    fn decode_part<C: Codec>(
+        &self,
+        codec: &C,
+        wire_format: WireFormat,
+        raw: &RawRecord<'_>,
+        part: Part,
+        buffers: &mut Buffers,
+    ) -> Result<Option<(C::Output, Framing)>, Error> {
+        let RawPayload::Base64(text) = raw.payload(part) else {
+            return Ok(None);
+        };
+        let Buffers { base64, inflated } = buffers;
+        base64.clear();
+        BASE64
+            .decode_vec(text.as_bytes(), base64)
+            .map_err(|e| Error::InvalidRecord {
+                record: RecordId::of(raw),
+                part: Some(part),
+                reason: base64_reason(&e, text.len()),
+            })?;
+        let metadata = raw.schema_metadata(part);
+        let format = codec.format();
+        wire::check_format(format, metadata).map_err(|reported| Error::FormatMismatch {
+            record: RecordId::of(raw),
+            part,
+            configured: format,
+            reported,
+        })?;
+        let context = FramingContext {
+            wire_format,
+            format,
+            metadata,
+            knows_schema_id: &|id| codec.knows_schema_id(id),
+            max_decompressed: self.max_decompressed,
+        };
+        let (framing, bytes) =
+            wire::unframe(base64, &context, inflated).map_err(|e| Error::WireFormat {
+                record: RecordId::of(raw),
+                part,
+                reason: e.message().to_owned(),
+            })?;
+        let payload = Payload::new(bytes, part)
+            .with_metadata(metadata)
+            .with_framing(&framing);
+        match codec.decode(payload) {
+            Ok(output) => Ok(Some((output, framing))),
+            Err(e) => Err(Error::decode(RecordId::of(raw), part, format, e)),
+        }
     }
 }
 
-/// Decodes one side of a record into `buffer` (reused across records), then through its
-/// codec.
-fn decode_part<C: Codec>(
-    codec: &C,
-    raw: &RawRecord<'_>,
-    part: Part,
-    buffer: &mut Vec<u8>,
-) -> Result<Option<C::Output>, Error> {
-    let RawPayload::Base64(text) = raw.payload(part) else {
-        return Ok(None);
-    };
-    buffer.clear();
-    BASE64
-        .decode_vec(text.as_bytes(), buffer)
-        .map_err(|e| Error::InvalidRecord {
-            record: RecordId::of(raw),
-            part: Some(part),
-            reason: base64_reason(&e, text.len()),
-        })?;
-    let payload = Payload::new(buffer, part).with_metadata(raw.schema_metadata(part));
-    codec
-        .decode(payload)
-        .map(Some)
-        .map_err(|e| Error::decode(RecordId::of(raw), part, codec.format(), e))
+/// Buffers an iterator reuses from record to record.
+#[derive(Debug, Default)]
+struct Buffers {
+    /// Base64-decoded bytes.
+    base64: Vec<u8>,
+    /// Inflated bytes of a compressed payload.
+    inflated: Vec<u8>,
 }
 
 /// Says what is wrong with base64 text without quoting it.
@@ -196,7 +283,7 @@ pub struct Records<'c, 'e, K: Codec, V: Codec> {
     consumer: &'c KafkaConsumer<K, V>,
     groups: std::slice::Iter<'e, PartitionRecords<'e>>,
     current: std::slice::Iter<'e, RawRecord<'e>>,
-    buffer: Vec<u8>,
+    buffers: Buffers,
 }
 
 impl<'c, 'e, K: Codec, V: Codec> Records<'c, 'e, K, V> {
@@ -209,7 +296,7 @@ impl<'c, 'e, K: Codec, V: Codec> Records<'c, 'e, K, V> {
             consumer,
             groups: groups.iter(),
             current: current.iter(),
-            buffer: Vec::new(),
+            buffers: Buffers::default(),
         }
     }
 }
@@ -220,7 +307,7 @@ impl<'e, K: Codec, V: Codec> Iterator for Records<'_, 'e, K, V> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(raw) = self.current.next() {
-                return Some(self.consumer.decode_with(raw, &mut self.buffer));
+                return Some(self.consumer.decode_with(raw, &mut self.buffers));
             }
             self.current = self.groups.next()?.records().iter();
         }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::codec::Format;
+use crate::event::DataFormat;
 use crate::record::{Part, RecordId};
 
 /// Everything that can go wrong reading a Lambda Kafka event.
@@ -30,6 +31,31 @@ pub enum Error {
         part: Option<Part>,
         /// What is wrong.
         reason: String,
+    },
+    /// A key or value's schema-registry framing is missing, malformed, or not what was
+    /// configured.
+    #[error("{record}, {part}: wire format: {reason}")]
+    WireFormat {
+        /// The record.
+        record: RecordId,
+        /// The key or the value.
+        part: Part,
+        /// What was expected and what was found.
+        reason: String,
+    },
+    /// The record's schema metadata reports a format other than the codec's.
+    #[error(
+        "{record}, {part}: format mismatch: the schema metadata says {reported} but the {part} codec reads {configured}"
+    )]
+    FormatMismatch {
+        /// The record.
+        record: RecordId,
+        /// The key or the value.
+        part: Part,
+        /// The format the codec reads.
+        configured: Format,
+        /// The format the metadata reports (`dataFormat`).
+        reported: DataFormat,
     },
     /// A key or value could not be decoded by its codec.
     #[error("{record}, {part}: cannot decode{}: {error}", format_suffix(*.format))]
@@ -94,6 +120,10 @@ pub enum ErrorKind {
     InvalidEvent,
     /// [`Error::InvalidRecord`].
     InvalidRecord,
+    /// [`Error::WireFormat`].
+    WireFormat,
+    /// [`Error::FormatMismatch`].
+    FormatMismatch,
     /// [`Error::Deserialization`].
     Deserialization,
     /// [`Error::OutputSerializer`].
@@ -105,13 +135,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kebab-case name: `invalid-event`, `invalid-record`, `deserialization`,
-    /// `output-serializer`, `avro-schema-parse`, `missing-schema`.
+    /// The kebab-case name: `invalid-event`, `invalid-record`, `wire-format`,
+    /// `format-mismatch`, `deserialization`, `output-serializer`, `avro-schema-parse`,
+    /// `missing-schema`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::InvalidEvent => "invalid-event",
             Self::InvalidRecord => "invalid-record",
+            Self::WireFormat => "wire-format",
+            Self::FormatMismatch => "format-mismatch",
             Self::Deserialization => "deserialization",
             Self::OutputSerializer => "output-serializer",
             Self::AvroSchemaParse => "avro-schema-parse",
@@ -133,6 +166,8 @@ impl Error {
         match self {
             Self::InvalidEvent { .. } => ErrorKind::InvalidEvent,
             Self::InvalidRecord { .. } => ErrorKind::InvalidRecord,
+            Self::WireFormat { .. } => ErrorKind::WireFormat,
+            Self::FormatMismatch { .. } => ErrorKind::FormatMismatch,
             Self::Deserialization { .. } => ErrorKind::Deserialization,
             Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
             Self::AvroSchemaParse { .. } => ErrorKind::AvroSchemaParse,
@@ -145,6 +180,8 @@ impl Error {
     pub fn record(&self) -> Option<&RecordId> {
         match self {
             Self::InvalidRecord { record, .. }
+            | Self::WireFormat { record, .. }
+            | Self::FormatMismatch { record, .. }
             | Self::Deserialization { record, .. }
             | Self::OutputSerializer { record, .. } => Some(record),
             Self::InvalidEvent { .. }
@@ -159,6 +196,8 @@ impl Error {
         match self {
             Self::InvalidRecord { part, .. } | Self::AvroSchemaParse { part, .. } => *part,
             Self::Deserialization { part, .. }
+            | Self::WireFormat { part, .. }
+            | Self::FormatMismatch { part, .. }
             | Self::OutputSerializer { part, .. }
             | Self::MissingSchema { part, .. } => Some(*part),
             Self::InvalidEvent { .. } => None,

@@ -37,6 +37,7 @@ mod record;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub mod wire;
 
 pub use codec::{Bytes, Codec, Format, Parsed, Payload, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, Records};
@@ -47,3 +48,4 @@ pub use event::{
 };
 pub use headers::{Header, Headers};
 pub use record::{ConsumerRecord, Part, RecordId};
+pub use wire::{Framing, SchemaId, WireFormat};

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::event::{RawPayload, RawRecord, SchemaMetadata, TimestampType};
 use crate::headers::Headers;
+use crate::wire::Framing;
 
 /// Which side of a record a payload is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +103,8 @@ pub struct ConsumerRecord<'e, K, V> {
     pub key: Option<K>,
     /// The decoded value; `None` for a tombstone.
     pub value: Option<V>,
+    key_framing: Option<Framing>,
+    value_framing: Option<Framing>,
 }
 
 /// The event's record behind a decoded one: borrowed while the event lives, boxed once
@@ -126,12 +129,33 @@ impl<'e> std::ops::Deref for Raw<'e> {
 impl<'e, K, V> ConsumerRecord<'e, K, V> {
     /// Pairs a raw record that has no [problem](RawRecord::problem) with its decoded key
     /// and value.
-    pub(crate) fn new(raw: &'e RawRecord<'e>, key: Option<K>, value: Option<V>) -> Self {
+    pub(crate) fn new(
+        raw: &'e RawRecord<'e>,
+        key: Option<(K, Framing)>,
+        value: Option<(V, Framing)>,
+    ) -> Self {
+        let (key, key_framing) = key.unzip();
+        let (value, value_framing) = value.unzip();
         Self {
             raw: Raw::Borrowed(raw),
             key,
             value,
+            key_framing,
+            value_framing,
         }
+    }
+
+    /// The schema-registry framing found in front of the key: wire format, schema id,
+    /// Protobuf message indexes, compression. `None` when the record has no key.
+    #[must_use]
+    pub fn key_framing(&self) -> Option<&Framing> {
+        self.key_framing.as_ref()
+    }
+
+    /// The schema-registry framing found in front of the value. `None` for a tombstone.
+    #[must_use]
+    pub fn value_framing(&self) -> Option<&Framing> {
+        self.value_framing.as_ref()
     }
 
     /// The topic.
@@ -240,6 +264,8 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
             raw: self.raw,
             key: self.key,
             value: self.value.map(f),
+            key_framing: self.key_framing,
+            value_framing: self.value_framing,
         }
     }
 
@@ -253,6 +279,8 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
             })),
             key: self.key,
             value: self.value,
+            key_framing: self.key_framing,
+            value_framing: self.value_framing,
         }
     }
 }
