@@ -28,8 +28,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::event::{
-    KafkaEvent, PartitionRecords, RawPayload, RawRecord, SchemaMetadata, TimestampType,
+    DataFormat, KafkaEvent, PartitionRecords, RawPayload, RawRecord, SchemaMetadata, TimestampType,
 };
+use crate::wire::SchemaId;
+
+pub mod wire;
 use crate::headers::Header;
 use crate::record::Part;
 
@@ -270,6 +273,18 @@ impl RecordBuilder {
     pub fn schema_metadata(mut self, part: Part, metadata: SchemaMetadata<'static>) -> Self {
         self.raw = self.raw.with_schema_metadata(part, Some(metadata));
         self
+    }
+
+    /// Sets the metadata the event source mapping's schema-registry integration adds:
+    /// the data format and the schema id (a number for Confluent, a UUID for Glue). The
+    /// payload must then be what the mapping leaves: no header, Protobuf indexes kept
+    /// (see [`wire::Framed::esm_confluent_protobuf`]).
+    #[must_use]
+    pub fn esm(self, part: Part, data_format: DataFormat, schema_id: SchemaId) -> Self {
+        self.schema_metadata(
+            part,
+            SchemaMetadata::new(Some(data_format), Some(schema_id.to_string())),
+        )
     }
 
     fn payload(mut self, part: Part, bytes: Option<&[u8]>) -> Self {

@@ -15,7 +15,7 @@
 use std::fmt;
 use std::io::Read as _;
 
-use uuid::Uuid;
+pub use uuid::Uuid;
 
 use crate::codec::Format;
 use crate::event::{DataFormat, SchemaMetadata};
