@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::{ConsumerRecord, KafkaConsumer, KafkaEvent, RawPayload, Utf8};
+use kafka_core::wire::HeaderSource;
+use kafka_core::{ConsumerRecord, KafkaConsumer, KafkaEvent, RawPayload, Utf8, WireFormat};
 use kafka_json::{Json, JsonValue};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -59,6 +60,7 @@ fn check(event_path: &Path, expected_path: &Path) {
     let input = std::fs::read(event_path).expect("event file");
     let event = KafkaEvent::from_slice(&input).expect("event parses");
     let expected = read_json(expected_path);
+    let framing = expected["framing"].as_str().unwrap_or("none").to_owned();
     let expected = expected["records"].as_array().expect("records");
 
     let consumer = KafkaConsumer::new().value(JsonValue::new());
@@ -93,6 +95,17 @@ fn check(event_path: &Path, expected_path: &Path) {
             "{at}"
         );
         assert_eq!(headers_as_expected(&got), want["headers"], "{at}");
+        if let Some(found) = got.value_framing() {
+            let found = match (found.wire_format(), found.source()) {
+                (WireFormat::Plain, _) => "none",
+                (WireFormat::Confluent, HeaderSource::Payload) => "confluent",
+                (WireFormat::Confluent, HeaderSource::Metadata) => "confluent-esm",
+                (WireFormat::Glue, HeaderSource::Payload) => "glue",
+                (WireFormat::Glue, HeaderSource::Metadata) => "glue-esm",
+                (other, _) => panic!("unexpected wire format {other}"),
+            };
+            assert_eq!(found, framing, "{at}");
+        }
         for (field, meta) in [
             ("keySchemaMetadata", got.key_schema_metadata()),
             ("valueSchemaMetadata", got.value_schema_metadata()),
@@ -113,6 +126,15 @@ fn json_plain_vector() {
     check(
         &dir.join("json_plain.event.json"),
         &dir.join("json_plain.expected.json"),
+    );
+}
+
+#[test]
+fn json_confluent_vector_with_full_framing() {
+    let dir = testdata();
+    check(
+        &dir.join("json_confluent.event.json"),
+        &dir.join("json_confluent.expected.json"),
     );
 }
 

@@ -16,6 +16,39 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Decode every record's key and value; print one JSON line per record, in event order.
     Decode(DecodeArgs),
+    /// Report each key's and value's framing (wire format, schema id, message indexes,
+    /// compression) and first bytes; no schema needed.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The event file; standard input when absent or "-".
+    pub(crate) event: Option<PathBuf>,
+}
+
+/// How keys or values are framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum WireArg {
+    /// Find out per record from metadata and leading bytes.
+    Auto,
+    /// No header.
+    Plain,
+    /// Confluent Schema Registry framing (or the ESM shape of it).
+    Confluent,
+    /// AWS Glue Schema Registry framing (or the ESM shape of it).
+    Glue,
+}
+
+impl From<WireArg> for kafka_core::WireFormat {
+    fn from(arg: WireArg) -> Self {
+        match arg {
+            WireArg::Auto => Self::Auto,
+            WireArg::Plain => Self::Plain,
+            WireArg::Confluent => Self::Confluent,
+            WireArg::Glue => Self::Glue,
+        }
+    }
 }
 
 /// How a key or value is decoded.
@@ -65,6 +98,18 @@ pub(crate) struct DecodeArgs {
     /// Writer schemas by registry id (`<id>.avsc` / `<uuid>.avsc`), for avro.
     #[arg(long, value_name = "DIR")]
     pub(crate) schema_dir: Option<PathBuf>,
+
+    /// How keys and values are framed.
+    #[arg(long, value_enum, default_value = "auto", value_name = "W")]
+    pub(crate) wire_format: WireArg,
+
+    /// How keys are framed (overrides --wire-format).
+    #[arg(long, value_enum, value_name = "W")]
+    pub(crate) key_wire_format: Option<WireArg>,
+
+    /// How values are framed (overrides --wire-format).
+    #[arg(long, value_enum, value_name = "W")]
+    pub(crate) value_wire_format: Option<WireArg>,
 
     /// Report a failing record as a JSON line and go on (exit status 2 at the end).
     #[arg(long)]

@@ -21,11 +21,13 @@ const EXIT_KEPT_GOING: u8 = 2;
 pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     let key = CliCodec::build(args, true)?;
     let value = CliCodec::build(args, false)?;
-    let consumer = KafkaConsumer::with_codecs(key, value);
+    let consumer = KafkaConsumer::with_codecs(key, value)
+        .key_wire_format(args.key_wire_format.unwrap_or(args.wire_format).into())
+        .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format).into());
 
     let input = read_event(args.event.as_deref())?;
-    let event =
-        KafkaEvent::from_slice(&input).map_err(|e| format!("{}: {e}", source_name(args)))?;
+    let event = KafkaEvent::from_slice(&input)
+        .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -57,14 +59,14 @@ fn finish(out: &mut impl Write) {
     let _ = out.flush();
 }
 
-fn source_name(args: &DecodeArgs) -> String {
-    match args.event.as_deref() {
+pub(crate) fn source_name(path: Option<&Path>) -> String {
+    match path {
         Some(path) if path != Path::new("-") => path.display().to_string(),
         _ => "standard input".to_owned(),
     }
 }
 
-fn read_event(path: Option<&Path>) -> Result<Vec<u8>, String> {
+pub(crate) fn read_event(path: Option<&Path>) -> Result<Vec<u8>, String> {
     match path {
         Some(path) if path != Path::new("-") => {
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))

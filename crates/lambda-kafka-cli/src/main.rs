@@ -1,7 +1,8 @@
 //! `lambda-kafka`: decode captured AWS Lambda Kafka events from the command line.
 //!
 //! ```text
-//! lambda-kafka decode [EVENT] --key-format F --value-format F [--keep-going]
+//! lambda-kafka decode [EVENT] --key-format F --value-format F [--wire-format W] [--keep-going]
+//! lambda-kafka inspect [EVENT]
 //! ```
 //!
 //! Exit status: 0 when every record decoded; 1 when a record failed (without
@@ -11,6 +12,7 @@
 mod args;
 mod codec;
 mod decode;
+mod inspect;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -33,11 +35,17 @@ fn main() -> ExitCode {
     match cli.command {
         args::Command::Decode(options) => match decode::run(&options) {
             Ok(status) => ExitCode::from(status),
-            Err(usage) => {
-                let _ = std::io::stdout().flush();
-                eprintln!("lambda-kafka: {usage}");
-                ExitCode::from(EXIT_USAGE)
-            }
+            Err(usage) => usage_error(&usage),
+        },
+        args::Command::Inspect(options) => match inspect::run(&options) {
+            Ok(status) => ExitCode::from(status),
+            Err(usage) => usage_error(&usage),
         },
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let _ = std::io::stdout().flush();
+    eprintln!("lambda-kafka: {message}");
+    ExitCode::from(EXIT_USAGE)
 }

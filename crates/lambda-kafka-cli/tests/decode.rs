@@ -101,7 +101,7 @@ fn check_vector(event: &Path, expected: &Path) {
 #[test]
 fn json_vectors() {
     let dir = testdata();
-    for name in ["json_plain", "json_confluent_esm"] {
+    for name in ["json_plain", "json_confluent", "json_confluent_esm"] {
         check_vector(
             &dir.join(format!("{name}.event.json")),
             &dir.join(format!("{name}.expected.json")),

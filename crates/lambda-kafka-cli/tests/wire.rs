@@ -1,0 +1,247 @@
+//! The CLI over framed payloads: `--wire-format` options and `inspect`.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use kafka_core::testing::wire::{confluent, confluent_protobuf, glue, message_indexes};
+use kafka_core::testing::{EventBuilder, RecordBuilder};
+use kafka_core::wire::{Compression, Uuid};
+use kafka_core::{DataFormat, Part, SchemaId, SchemaMetadata};
+use serde_json::{Value, json};
+
+const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin");
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// One record per framing, all with the JSON value `{"n":1}`.
+fn framed_event() -> String {
+    let doc = br#"{"n":1}"#;
+    EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 0).value(doc))
+        .record(RecordBuilder::new("t", 0, 1).value(confluent(3, doc)))
+        .record(RecordBuilder::new("t", 0, 2).value(glue(VERSION, doc, Compression::None)))
+        .record(RecordBuilder::new("t", 0, 3).value(glue(VERSION, doc, Compression::Zlib)))
+        .record(RecordBuilder::new("t", 0, 4).value(doc).esm(
+            Part::Value,
+            DataFormat::Json,
+            SchemaId::Confluent(3),
+        ))
+        .record(RecordBuilder::new("t", 0, 5).value(doc).esm(
+            Part::Value,
+            DataFormat::Json,
+            SchemaId::Glue(VERSION),
+        ))
+        .to_json()
+}
+
+#[test]
+fn json_over_every_framing() {
+    let output = run(&["decode", "--value-format", "json"], &framed_event());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got = lines(&output);
+    assert_eq!(got.len(), 6);
+    for line in got {
+        assert_eq!(line["value"], json!({"n": 1}), "{line}");
+    }
+}
+
+#[test]
+fn wire_format_options() {
+    // Plain: the header stays, and is not JSON.
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "json",
+            "--wire-format",
+            "plain",
+            "--keep-going",
+        ],
+        &framed_event(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let got = lines(&output);
+    assert_eq!(got[0]["value"], json!({"n": 1}));
+    assert_eq!(got[1]["error"]["kind"], "deserialization");
+
+    // Confluent for values: a payload without the header is an error naming both.
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "json",
+            "--value-wire-format",
+            "confluent",
+            "--keep-going",
+        ],
+        &framed_event(),
+    );
+    let got = lines(&output);
+    assert_eq!(
+        got[0]["error"],
+        json!({"kind": "wire-format", "part": "value", "message": "topic \"t\", partition 0, offset 0, value: wire format: expected a Confluent header (magic byte 0x00), found first byte 0x7b"})
+    );
+    assert_eq!(got[1]["value"], json!({"n": 1}));
+    assert_eq!(got[4]["value"], json!({"n": 1}));
+    assert_eq!(got[5]["error"]["kind"], "wire-format");
+
+    // --key-wire-format overrides --wire-format for keys only.
+    let event = EventBuilder::msk()
+        .record(
+            RecordBuilder::new("t", 0, 0)
+                .key(confluent(9, b"\"k\""))
+                .value(b"{}"),
+        )
+        .to_json();
+    let output = run(
+        &[
+            "decode",
+            "--key-format",
+            "json",
+            "--value-format",
+            "json",
+            "--wire-format",
+            "plain",
+            "--key-wire-format",
+            "confluent",
+        ],
+        &event,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(lines(&output)[0]["key"], "k");
+
+    let output = run(&["decode", "--wire-format", "avro"], &event);
+    assert_eq!(output.status.code(), Some(64));
+}
+
+#[test]
+fn format_mismatch_is_reported() {
+    let event = EventBuilder::msk()
+        .record(
+            RecordBuilder::new("t", 0, 7)
+                .value(b"\x02")
+                .schema_metadata(
+                    Part::Value,
+                    SchemaMetadata::new(Some(DataFormat::Avro), Some("1")),
+                ),
+        )
+        .to_json();
+    let output = run(&["decode", "--value-format", "json"], &event);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "lambda-kafka: topic \"t\", partition 0, offset 7, value: format mismatch: the schema metadata says AVRO but the value codec reads JSON\n"
+    );
+}
+
+#[test]
+fn inspect_reports_each_framing() {
+    let output = run(&["inspect"], &framed_event());
+    assert_eq!(output.status.code(), Some(0));
+    let got = lines(&output);
+    assert_eq!(
+        got[0],
+        json!({"topic":"t","partition":0,"offset":0,"key":null,"value":{"length":7,"wireFormat":"plain","preview":"7b226e223a317d"}})
+    );
+    assert_eq!(
+        got[1]["value"],
+        json!({"length":12,"wireFormat":"confluent","from":"payload","schemaId":"3","preview":"00000000037b226e223a317d"})
+    );
+    assert_eq!(
+        got[2]["value"],
+        json!({"length":25,"wireFormat":"glue","from":"payload","schemaId":"5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d","compression":"none","preview":"03005a4b1e2c0d3f4a5b8c7d9e0f1a2b3c4d7b226e223a317d"})
+    );
+    assert_eq!(got[3]["value"]["compression"], "zlib");
+    assert_eq!(
+        got[4]["value"],
+        json!({"length":7,"wireFormat":"confluent","from":"metadata","schemaId":"3","preview":"7b226e223a317d"})
+    );
+    assert_eq!(
+        got[5]["value"],
+        json!({"length":7,"wireFormat":"glue","from":"metadata","schemaId":"5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d","preview":"7b226e223a317d"})
+    );
+}
+
+#[test]
+fn inspect_protobuf_indexes_previews_and_problems() {
+    let long_message = vec![0x08; 40];
+    let event = EventBuilder::msk()
+        .record(
+            RecordBuilder::new("p", 1, 0)
+                .value(confluent_protobuf(2, &[1, 0], &long_message))
+                .schema_metadata(
+                    Part::Value,
+                    SchemaMetadata::new(Some(DataFormat::Protobuf), None::<String>),
+                ),
+        )
+        .record(
+            RecordBuilder::new("p", 1, 1)
+                .value([message_indexes(&[3]), vec![0x08, 0x01]].concat())
+                .esm(Part::Value, DataFormat::Protobuf, SchemaId::Confluent(2)),
+        )
+        .record(
+            RecordBuilder::new("p", 1, 2)
+                .raw_base64(Part::Key, "@@")
+                .value([0x03, 0x09]),
+        )
+        .to_json();
+    let output = run(&["inspect"], &event);
+    assert_eq!(output.status.code(), Some(0));
+    let got = lines(&output);
+    assert_eq!(got[0]["value"]["messageIndexes"], json!([1, 0]));
+    assert_eq!(got[0]["value"]["length"], 48);
+    assert_eq!(
+        got[0]["value"]["preview"].as_str().unwrap().len(),
+        64,
+        "32 bytes in hex"
+    );
+    assert_eq!(got[1]["value"]["messageIndexes"], json!([3]));
+    assert_eq!(got[1]["value"]["from"], "metadata");
+    assert_eq!(
+        got[2]["key"],
+        json!({"error": "invalid base64 (2 characters)"})
+    );
+    assert_eq!(
+        got[2]["value"],
+        json!({"length":2,"preview":"0309","error":"expected an AWS Glue header of 18 bytes, found only 2"})
+    );
+}
+
+#[test]
+fn inspect_rejects_what_is_not_an_event() {
+    let output = run(&["inspect"], "[]");
+    assert_eq!(output.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .starts_with("lambda-kafka: standard input: not a Lambda Kafka event")
+    );
+}
