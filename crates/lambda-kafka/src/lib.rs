@@ -3,10 +3,14 @@
 
 #[doc(inline)]
 pub use kafka_core::{
-    Bytes, Codec, ConsumerRecord, DataFormat, DecodeError, Error, ErrorKind, EventSource, Format,
-    Header, Headers, KafkaConsumer, KafkaEvent, Parsed, Part, PartitionRecords, Payload,
-    RawPayload, RawRecord, RecordId, RecordProblem, Records, SchemaMetadata, TimestampType, Utf8,
+    Bytes, Codec, ConsumerRecord, DataFormat, DecodeError, Decoded, Error, ErrorKind, EventSource,
+    Format, Framing, Header, Headers, KafkaConsumer, KafkaEvent, Parsed, Part, PartitionRecords,
+    Payload, RawPayload, RawRecord, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
+    TimestampType, Utf8, WireFormat,
 };
+
+#[doc(inline)]
+pub use kafka_core::wire;
 
 /// The JSON codec: keys and values into serde types or `serde_json::Value`.
 #[cfg(feature = "json")]
@@ -33,5 +37,6 @@ pub mod prelude {
     #[doc(no_inline)]
     pub use kafka_core::{
         Bytes, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, Parsed, Part, Utf8,
+        WireFormat,
     };
 }

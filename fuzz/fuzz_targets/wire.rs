@@ -1,0 +1,51 @@
+//! Every wire parser, and the whole framing step under every setting, on arbitrary bytes.
+//!
+//! The first byte picks the wire format, the codec's format and the metadata; the rest
+//! is the payload.
+
+#![no_main]
+
+use kafka_core::wire::{
+    self, FramingContext, WireFormat, decompress_zlib, parse_confluent, parse_glue,
+    parse_glue_index, parse_message_indexes,
+};
+use kafka_core::{DataFormat, Format, SchemaMetadata};
+use libfuzzer_sys::fuzz_target;
+
+/// Small, so that inflating is bounded in time too.
+const LIMIT: usize = 1 << 16;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
+    let _ = parse_confluent(bytes);
+    let _ = parse_glue(bytes);
+    let _ = parse_message_indexes(bytes);
+    let _ = parse_glue_index(bytes);
+    let mut out = Vec::new();
+    let _ = decompress_zlib(bytes, LIMIT, &mut out);
+    assert!(out.capacity() <= LIMIT);
+
+    let wire_format = [WireFormat::Auto, WireFormat::Plain, WireFormat::Confluent, WireFormat::Glue]
+        [usize::from(selector & 3)];
+    let format = [Format::Json, Format::Avro, Format::Protobuf, Format::Other]
+        [usize::from((selector >> 2) & 3)];
+    let schema_id = [None, Some("7"), Some("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d"), Some("zz")]
+        [usize::from((selector >> 4) & 3)];
+    let metadata = SchemaMetadata::new(Some(DataFormat::Protobuf), schema_id);
+    let knows = selector & 0x40 != 0;
+    let context = FramingContext {
+        wire_format,
+        format,
+        metadata: (selector & 0x80 != 0).then_some(&metadata),
+        knows_schema_id: &|_| knows,
+        max_decompressed: LIMIT,
+    };
+    let mut scratch = Vec::new();
+    if let Ok((framing, rest)) = wire::unframe(bytes, &context, &mut scratch) {
+        assert_ne!(framing.wire_format(), WireFormat::Auto);
+        assert!(rest.len() <= bytes.len().max(LIMIT));
+    }
+    assert!(scratch.capacity() <= LIMIT);
+});
