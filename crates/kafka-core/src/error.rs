@@ -88,12 +88,19 @@ pub enum Error {
         reason: String,
     },
     /// A format that needs a schema was chosen without one.
-    #[error("the {part} is to be decoded as {format} but no schema was given")]
+    #[error("{} decoded as {format} needs a schema, and none was given", subject(*.part))]
     MissingSchema {
-        /// The key or the value.
-        part: Part,
+        /// The key or the value, when known.
+        part: Option<Part>,
         /// The format that needs the schema.
         format: Format,
+    },
+    /// A codec or consumer option cannot be honoured (a limit already fixed for the
+    /// process, a schema directory that cannot be read).
+    #[error("configuration: {reason}")]
+    Configuration {
+        /// What is wrong.
+        reason: String,
     },
 }
 
@@ -106,6 +113,10 @@ fn format_suffix(format: Format) -> String {
         Format::Other => String::new(),
         known => format!(" as {known}"),
     }
+}
+
+fn subject(part: Option<Part>) -> String {
+    part.map_or_else(|| "a payload".to_owned(), |p| format!("the {p}"))
 }
 
 fn for_part(part: Option<Part>) -> String {
@@ -132,12 +143,14 @@ pub enum ErrorKind {
     AvroSchemaParse,
     /// [`Error::MissingSchema`].
     MissingSchema,
+    /// [`Error::Configuration`].
+    Configuration,
 }
 
 impl ErrorKind {
     /// The kebab-case name: `invalid-event`, `invalid-record`, `wire-format`,
     /// `format-mismatch`, `deserialization`, `output-serializer`, `avro-schema-parse`,
-    /// `missing-schema`.
+    /// `missing-schema`, `configuration`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -149,6 +162,7 @@ impl ErrorKind {
             Self::OutputSerializer => "output-serializer",
             Self::AvroSchemaParse => "avro-schema-parse",
             Self::MissingSchema => "missing-schema",
+            Self::Configuration => "configuration",
         }
     }
 }
@@ -172,6 +186,7 @@ impl Error {
             Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
             Self::AvroSchemaParse { .. } => ErrorKind::AvroSchemaParse,
             Self::MissingSchema { .. } => ErrorKind::MissingSchema,
+            Self::Configuration { .. } => ErrorKind::Configuration,
         }
     }
 
@@ -186,7 +201,8 @@ impl Error {
             | Self::OutputSerializer { record, .. } => Some(record),
             Self::InvalidEvent { .. }
             | Self::AvroSchemaParse { .. }
-            | Self::MissingSchema { .. } => None,
+            | Self::MissingSchema { .. }
+            | Self::Configuration { .. } => None,
         }
     }
 
@@ -194,13 +210,14 @@ impl Error {
     #[must_use]
     pub fn part(&self) -> Option<Part> {
         match self {
-            Self::InvalidRecord { part, .. } | Self::AvroSchemaParse { part, .. } => *part,
+            Self::InvalidRecord { part, .. }
+            | Self::AvroSchemaParse { part, .. }
+            | Self::MissingSchema { part, .. } => *part,
             Self::Deserialization { part, .. }
             | Self::WireFormat { part, .. }
             | Self::FormatMismatch { part, .. }
-            | Self::OutputSerializer { part, .. }
-            | Self::MissingSchema { part, .. } => Some(*part),
-            Self::InvalidEvent { .. } => None,
+            | Self::OutputSerializer { part, .. } => Some(*part),
+            Self::InvalidEvent { .. } | Self::Configuration { .. } => None,
         }
     }
 

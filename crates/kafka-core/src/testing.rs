@@ -32,6 +32,7 @@ use crate::event::{
 };
 use crate::wire::SchemaId;
 
+pub mod vectors;
 pub mod wire;
 use crate::headers::Header;
 use crate::record::Part;

@@ -236,14 +236,27 @@ fn schema_errors_messages() {
         "cannot parse the Avro schema of the value: unknown type `Strng`"
     );
     let err = Error::MissingSchema {
-        part: Part::Key,
+        part: Some(Part::Key),
         format: Format::Avro,
     };
     assert_eq!(err.kind().as_str(), "missing-schema");
     assert_eq!(
         err.to_string(),
-        "the key is to be decoded as Avro but no schema was given"
+        "the key decoded as Avro needs a schema, and none was given"
     );
+    let err = Error::MissingSchema {
+        part: None,
+        format: Format::Avro,
+    };
+    assert_eq!(
+        err.to_string(),
+        "a payload decoded as Avro needs a schema, and none was given"
+    );
+    let err = Error::Configuration {
+        reason: "the limit is already set".into(),
+    };
+    assert_eq!(err.kind().as_str(), "configuration");
+    assert_eq!(err.to_string(), "configuration: the limit is already set");
 }
 
 #[test]

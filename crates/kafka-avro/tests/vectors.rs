@@ -1,0 +1,218 @@
+//! The Avro vectors and the Avro fixtures of the other Powertools editions, decoded
+//! through the library and compared with their expected decodings.
+
+use std::path::{Path, PathBuf};
+
+use kafka_avro::{AvroSchemas, SchemaStore};
+use kafka_core::testing::vectors::check_records;
+use kafka_core::wire::Uuid;
+use kafka_core::{Codec, KafkaConsumer, KafkaEvent, SchemaId, WireFormat};
+use serde_json::Value;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn order_avsc() -> String {
+    read(&testdata().join("schemas/order.avsc"))
+}
+
+fn key_avsc() -> String {
+    read(&testdata().join("schemas/order_key.avsc"))
+}
+
+/// The Glue schema version of the vectors' value schema.
+const GLUE_ORDER: Uuid = Uuid::from_u128(0x1936_667b_8b1e_4d57_b845_a964_6206_f334);
+
+fn check<K: Codec, V: Codec>(dir: &Path, name: &str, consumer: &KafkaConsumer<K, V>)
+where
+    K::Output: serde::Serialize,
+    V::Output: serde::Serialize,
+{
+    let input = std::fs::read(dir.join(format!("{name}.event.json"))).expect("event");
+    let event = KafkaEvent::from_slice(&input).expect("event parses");
+    let expected: Value =
+        serde_json::from_str(&read(&dir.join(format!("{name}.expected.json")))).expect("JSON");
+    let records: Vec<_> = consumer.records(&event).collect();
+    check_records(&records, &expected).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+fn orders() -> AvroSchemas {
+    AvroSchemas::builder()
+        .schema(order_avsc())
+        .build()
+        .expect("order.avsc parses")
+}
+
+#[test]
+fn raw_and_esm_shapes_with_the_codec_schema() {
+    let consumer = KafkaConsumer::new().value(orders().json());
+    for name in ["avro_raw", "avro_confluent_esm", "avro_glue_esm"] {
+        check(&testdata(), name, &consumer);
+    }
+}
+
+#[test]
+fn full_framing_when_configured() {
+    let confluent = KafkaConsumer::new()
+        .value(orders().json())
+        .value_wire_format(WireFormat::Confluent);
+    check(&testdata(), "avro_confluent", &confluent);
+    let glue = KafkaConsumer::new()
+        .value(orders().json())
+        .value_wire_format(WireFormat::Glue);
+    check(&testdata(), "avro_glue", &glue);
+}
+
+#[test]
+fn full_framing_detected_from_a_store() {
+    let store = SchemaStore::new()
+        .with_schema(SchemaId::Confluent(1), order_avsc())
+        .with_schema(SchemaId::Glue(GLUE_ORDER), order_avsc());
+    let schemas = AvroSchemas::builder()
+        .store(store)
+        .build()
+        .expect("store parses");
+    let consumer = KafkaConsumer::new().value(schemas.json());
+    for name in [
+        "avro_confluent",
+        "avro_glue",
+        "avro_confluent_esm",
+        "avro_glue_esm",
+    ] {
+        check(&testdata(), name, &consumer);
+    }
+}
+
+#[test]
+fn avro_keys_and_values() {
+    let keys = AvroSchemas::builder()
+        .schema(key_avsc())
+        .build()
+        .expect("key schema");
+    let consumer = KafkaConsumer::new().key(keys.json()).value(orders().json());
+    check(&testdata(), "avro_keyed", &consumer);
+
+    let store = SchemaStore::new()
+        .with_schema(SchemaId::Confluent(4), key_avsc())
+        .with_schema(SchemaId::Confluent(1), order_avsc());
+    let schemas = AvroSchemas::builder().store(store).build().expect("store");
+    let consumer = KafkaConsumer::new()
+        .key(schemas.json())
+        .value(schemas.json());
+    check(&testdata(), "avro_keyed_confluent", &consumer);
+}
+
+#[test]
+fn glue_zlib_made_with_the_testing_kit() {
+    use kafka_avro::encode::AvroEncoder;
+    use kafka_core::testing::wire::Framed;
+    use kafka_core::testing::{EventBuilder, RecordBuilder};
+    use kafka_core::wire::Compression;
+
+    // Re-frame every value of the raw vector with compressed Glue framing.
+    let dir = testdata();
+    let expected: Value =
+        serde_json::from_str(&read(&dir.join("avro_raw.expected.json"))).expect("JSON");
+    let encoder = Framed::glue(
+        AvroEncoder::new(&order_avsc()).expect("schema").values(),
+        GLUE_ORDER,
+        Compression::Zlib,
+    );
+    let raw_input = read(&dir.join("avro_raw.event.json"));
+    let raw = KafkaEvent::from_str(&raw_input).expect("event");
+    let generic = KafkaConsumer::new().value(orders().generic());
+    let mut builder = EventBuilder::msk();
+    for record in generic.decode_all(&raw).expect("raw decodes") {
+        let mut out = RecordBuilder::new(record.topic(), record.partition(), record.offset())
+            .timestamp(record.timestamp());
+        for header in record.headers() {
+            out = out.header(header.name(), header.value().unwrap_or_default());
+        }
+        out = match record.original_key().as_base64() {
+            Some(_) => out.key(record.key.as_deref().unwrap_or_default()),
+            None if record.original_key() == &kafka_core::RawPayload::Null => out.null_key(),
+            None => out,
+        };
+        builder = builder.record(
+            out.value_encoded(&encoder, record.value.as_ref().expect("value"))
+                .expect("encodes"),
+        );
+    }
+    let json = builder.to_json();
+    let event = KafkaEvent::from_str(&json).expect("event");
+    let store = SchemaStore::new().with_schema(SchemaId::Glue(GLUE_ORDER), order_avsc());
+    let consumer = KafkaConsumer::new().value(
+        AvroSchemas::builder()
+            .store(store)
+            .build()
+            .expect("store")
+            .json(),
+    );
+    let records: Vec<_> = consumer.records(&event).collect();
+    for record in &records {
+        let framing = record
+            .as_ref()
+            .expect("decodes")
+            .value_framing()
+            .expect("framed");
+        assert_eq!(framing.compression(), kafka_core::wire::Compression::Zlib);
+    }
+    let mut expected = expected;
+    expected["framing"] = "glue".into();
+    check_records(&records, &expected).unwrap();
+}
+
+#[test]
+fn powertools_avro_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
+    if !dir.is_dir() {
+        eprintln!(
+            "SKIPPED: {} is not there; Powertools fixtures not checked",
+            dir.display()
+        );
+        return;
+    }
+    let index: Value = serde_json::from_str(&read(&dir.join("index.json"))).expect("index");
+    let mut checked = 0;
+    for fixture in index.as_array().expect("list") {
+        if fixture["value_format"] != "avro" {
+            continue;
+        }
+        let schema_path = dir.join("..").join(
+            fixture["peer_config"]["value"]["schema"]
+                .as_str()
+                .expect("schema"),
+        );
+        let schemas = AvroSchemas::builder()
+            .schema_file(&schema_path)
+            .build()
+            .expect("fixture schema");
+        let wire = if fixture["framing"] == "glue" {
+            WireFormat::Glue
+        } else {
+            WireFormat::Auto
+        };
+        let consumer = KafkaConsumer::new()
+            .value(schemas.json())
+            .value_wire_format(wire);
+        let input =
+            std::fs::read(dir.join(fixture["event"].as_str().expect("event"))).expect("event");
+        let event = KafkaEvent::from_slice(&input).expect("event parses");
+        let expected: Value = serde_json::from_str(&read(
+            &dir.join(fixture["expected"].as_str().expect("expected")),
+        ))
+        .expect("JSON");
+        let records: Vec<_> = consumer.records(&event).collect();
+        check_records(&records, &expected).unwrap_or_else(|e| panic!("{}: {e}", fixture["name"]));
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 3,
+        "ts_sample_avro_glue, java_avro, dotnet_customer_avro"
+    );
+}
