@@ -6,6 +6,8 @@ use apache_avro::types::Value;
 use apache_avro::{AvroResult, Schema};
 use serde::de::DeserializeOwned;
 
+use crate::rename::AnyName;
+
 /// The schemas a reader works with.
 pub(crate) struct Schemas {
     /// The schema the payloads were written with.
@@ -44,8 +46,9 @@ impl std::fmt::Debug for Decoder {
     }
 }
 
+/// The schemata to resolve names in: referenced types first, as names resolve in order.
 fn with_references<'s>(root: &'s Schema, references: &'s [Schema]) -> Vec<&'s Schema> {
-    std::iter::once(root).chain(references).collect()
+    references.iter().chain(std::iter::once(root)).collect()
 }
 
 impl Decoder {
@@ -107,7 +110,8 @@ impl Decoder {
             let value = self.read_value(bytes)?;
             apache_avro::from_value(&value)
         } else {
-            self.borrow_dependent().datum.read_deser(bytes)
+            let AnyName(value) = self.borrow_dependent().datum.read_deser(bytes)?;
+            Ok(value)
         }
     }
 

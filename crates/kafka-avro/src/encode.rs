@@ -63,8 +63,11 @@ impl AvroEncoder {
     }
 
     fn writer(&self) -> Result<GenericDatumWriter<'_>, EncodeError> {
-        let schemata = std::iter::once(&self.schema)
-            .chain(&self.references)
+        // Referenced types first: names resolve in order.
+        let schemata = self
+            .references
+            .iter()
+            .chain(std::iter::once(&self.schema))
             .collect();
         let resolved = ResolvedSchema::new_with_schemata(schemata).map_err(failed)?;
         GenericDatumWriter::builder(&self.schema)

@@ -66,6 +66,8 @@ mod decoder;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod encode;
 mod json;
+mod redact;
+mod rename;
 mod store;
 
 use std::collections::HashMap;
@@ -178,7 +180,7 @@ impl AvroSchemas {
     ) -> Result<(T, &Decoder), DecodeError> {
         let decoder = self.decoder(payload)?;
         let mut rest = payload.bytes;
-        let value = read(decoder, &mut rest).map_err(|e| DecodeError::from_serde(&e))?;
+        let value = read(decoder, &mut rest).map_err(|e| redact::decode_error(&e))?;
         if !rest.is_empty() && !self.inner.allow_trailing {
             return Err(DecodeError::new(format!(
                 "{} bytes left after the datum ({} in all): the payload was not written with this schema",

@@ -216,3 +216,104 @@ fn powertools_avro_fixtures() {
         "ts_sample_avro_glue, java_avro, dotnet_customer_avro"
     );
 }
+
+/// The vectors' order, with Rust names unlike the Avro record names (`Order`, `Address`,
+/// `LineItem`): typed decoding matches fields, not type names.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Purchase {
+    order_id: String,
+    customer_id: i64,
+    total: f64,
+    quantity: i32,
+    gift_wrap: bool,
+    status: Status,
+    shipping_address: Destination,
+    items: Vec<Line>,
+    tags: std::collections::BTreeMap<String, String>,
+    note: Option<String>,
+    created_at: i64,
+    checksum: serde_bytes::ByteBuf,
+}
+
+#[derive(Debug, serde::Deserialize, PartialEq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum Status {
+    Pending,
+    Paid,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Destination {
+    street: String,
+    city: String,
+    postal_code: String,
+    country: String,
+}
+
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Line {
+    sku: String,
+    quantity: i32,
+    unit_price: f64,
+}
+
+#[test]
+fn typed_orders_from_every_framing() {
+    use base64::Engine as _;
+    let dir = testdata();
+    let expected: Value =
+        serde_json::from_str(&read(&dir.join("avro_raw.expected.json"))).expect("JSON");
+    let store = SchemaStore::new()
+        .with_schema(SchemaId::Confluent(1), order_avsc())
+        .with_schema(SchemaId::Glue(GLUE_ORDER), order_avsc());
+    let schemas = AvroSchemas::builder()
+        .schema(order_avsc())
+        .store(store)
+        .build()
+        .expect("schemas");
+    let consumer = KafkaConsumer::new().value(schemas.typed::<Purchase>());
+    for name in [
+        "avro_raw",
+        "avro_confluent",
+        "avro_confluent_esm",
+        "avro_glue",
+        "avro_glue_esm",
+    ] {
+        let input = read(&dir.join(format!("{name}.event.json")));
+        let event = KafkaEvent::from_str(&input).expect("event");
+        let orders = consumer
+            .decode_all(&event)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (got, want) in orders
+            .iter()
+            .zip(expected["records"].as_array().expect("records"))
+        {
+            let got = got.value.as_ref().expect("value");
+            let want = &want["value"];
+            assert_eq!(got.order_id, want["order_id"].as_str().unwrap(), "{name}");
+            assert_eq!(
+                got.customer_id,
+                want["customer_id"].as_i64().unwrap(),
+                "{name}"
+            );
+            assert_eq!(
+                got.items.len(),
+                want["items"].as_array().unwrap().len(),
+                "{name}"
+            );
+            assert_eq!(got.note.as_deref(), want["note"].as_str(), "{name}");
+            assert_eq!(
+                got.shipping_address.city,
+                want["shipping_address"]["city"].as_str().unwrap(),
+                "{name}"
+            );
+            let checksum = base64::engine::general_purpose::STANDARD
+                .decode(want["checksum"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(got.checksum.as_slice(), checksum.as_slice(), "{name}");
+        }
+    }
+}
