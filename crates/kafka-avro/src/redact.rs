@@ -43,7 +43,17 @@ const MAX_LEN: usize = 400;
 /// The error's message, redacted: the contents of value variants here, then what serde
 /// messages quote (`invalid type: string "…"`) by kafka-core's rules.
 pub(crate) fn decode_error(error: &apache_avro::Error) -> kafka_core::DecodeError {
-    kafka_core::DecodeError::from_serde(&redact(&error.to_string()))
+    let text = error.to_string();
+    // The "length" of a refused allocation is often data read with the wrong schema.
+    if let Some(rest) = text.strip_prefix("Unable to allocate ")
+        && let Some((_, bound)) = rest.split_once("(maximum allowed: ")
+    {
+        let bound: String = bound.chars().take_while(char::is_ascii_digit).collect();
+        return kafka_core::DecodeError::new(format!(
+            "a length read from the payload is above the allocation bound of {bound} bytes"
+        ));
+    }
+    kafka_core::DecodeError::from_serde(&redact(&text))
 }
 
 fn redact(text: &str) -> String {

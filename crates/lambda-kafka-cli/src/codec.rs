@@ -3,55 +3,106 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::{Codec, DecodeError, Format, Payload, Utf8};
+use kafka_core::{Codec, DecodeError, Format, Payload, SchemaId, Utf8};
 use kafka_json::JsonValue;
 use serde_json::Value;
 
 use crate::args::{DecodeArgs, FormatArg};
 
 /// A format chosen on the command line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum CliCodec {
     Text,
     Bytes,
     Json,
+    #[cfg(feature = "avro")]
+    Avro(kafka_avro::AvroJson),
+}
+
+/// The options of one side of the record.
+struct Side<'a> {
+    name: &'static str,
+    format: FormatArg,
+    schema: Option<&'a std::path::Path>,
+    message: Option<&'a str>,
 }
 
 impl CliCodec {
     /// The codec for one side, or why the options cannot build it.
     pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<Self, String> {
-        let (side, format, schema, message) = if key {
-            ("key", args.key_format, &args.key_schema, &args.key_message)
+        let side = if key {
+            Side {
+                name: "key",
+                format: args.key_format,
+                schema: args.key_schema.as_deref(),
+                message: args.key_message.as_deref(),
+            }
         } else {
-            (
-                "value",
-                args.value_format,
-                &args.value_schema,
-                &args.value_message,
-            )
+            Side {
+                name: "value",
+                format: args.value_format,
+                schema: args.value_schema.as_deref(),
+                message: args.value_message.as_deref(),
+            }
         };
-        let flag = format!("--{side}-format");
-        let codec = match format {
-            FormatArg::String => Self::Text,
-            FormatArg::Bytes => Self::Bytes,
-            FormatArg::Json => Self::Json,
-            FormatArg::Avro => return Err(not_built(&flag, "avro", "Avro")),
-            FormatArg::Protobuf => return Err(not_built(&flag, "protobuf", "Protobuf")),
-        };
-        if schema.is_some() {
+        let flag = format!("--{}-format", side.name);
+        if side.message.is_some() && side.format != FormatArg::Protobuf {
             return Err(format!(
-                "--{side}-schema applies to avro and protobuf, not to {flag} {}",
-                format_name(format)
+                "--{}-message applies to protobuf, not to {flag} {}",
+                side.name,
+                format_name(side.format)
             ));
         }
-        if message.is_some() {
+        let takes_schema = matches!(side.format, FormatArg::Avro | FormatArg::Protobuf);
+        if side.schema.is_some() && !takes_schema {
             return Err(format!(
-                "--{side}-message applies to protobuf, not to {flag} {}",
-                format_name(format)
+                "--{}-schema applies to avro and protobuf, not to {flag} {}",
+                side.name,
+                format_name(side.format)
             ));
         }
-        Ok(codec)
+        match side.format {
+            FormatArg::String => Ok(Self::Text),
+            FormatArg::Bytes => Ok(Self::Bytes),
+            FormatArg::Json => Ok(Self::Json),
+            FormatArg::Avro => avro(&side, args.schema_dir.as_deref()),
+            FormatArg::Protobuf => Err(not_built(&flag, "protobuf", "Protobuf")),
+        }
     }
+}
+
+#[cfg(feature = "avro")]
+fn avro(side: &Side<'_>, schema_dir: Option<&std::path::Path>) -> Result<CliCodec, String> {
+    use kafka_avro::{AvroSchemas, SchemaStore};
+    use kafka_core::ErrorKind;
+
+    let mut builder = AvroSchemas::builder();
+    if let Some(path) = side.schema {
+        builder = builder.schema_file(path);
+    }
+    if let Some(dir) = schema_dir {
+        builder = builder.store(SchemaStore::from_dir(dir).map_err(|e| e.to_string())?);
+    }
+    let schemas = builder.build().map_err(|e| match e.kind() {
+        ErrorKind::MissingSchema => format!(
+            "--{0}-format avro needs a schema: --{0}-schema FILE.avsc, or --schema-dir DIR of <id>.avsc writer schemas",
+            side.name
+        ),
+        _ => match side.schema {
+            Some(path) => format!("--{}-schema {}: {e}", side.name, path.display()),
+            None => e.to_string(),
+        },
+    })?;
+    Ok(CliCodec::Avro(schemas.json()))
+}
+
+#[cfg(not(feature = "avro"))]
+fn avro(side: &Side<'_>, _: Option<&std::path::Path>) -> Result<CliCodec, String> {
+    Err(not_built(
+        &format!("--{}-format", side.name),
+        "avro",
+        "Avro",
+    ))
 }
 
 fn not_built(flag: &str, feature: &str, name: &str) -> String {
@@ -78,7 +129,20 @@ impl Codec for CliCodec {
     fn format(&self) -> Format {
         match self {
             Self::Json => Format::Json,
+            #[cfg(feature = "avro")]
+            Self::Avro(_) => Format::Avro,
             Self::Text | Self::Bytes => Format::Other,
+        }
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        match self {
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.knows_schema_id(id),
+            _ => {
+                let _ = id;
+                false
+            }
         }
     }
 
@@ -87,6 +151,8 @@ impl Codec for CliCodec {
             Self::Text => Utf8.decode(payload).map(Value::String),
             Self::Bytes => Ok(Value::String(STANDARD.encode(payload.bytes))),
             Self::Json => JsonValue::new().decode(payload),
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.decode(payload),
         }
     }
 }

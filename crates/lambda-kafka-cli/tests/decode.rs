@@ -1,108 +1,19 @@
 //! `lambda-kafka decode` run as a program: the vectors, the Powertools JSON fixtures, and
 //! the exit-status and error-line contract.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::{check_vector, lines, powertools, run, stderr, testdata};
 use kafka_core::Part;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use serde_json::{Value, json};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        // The program may exit before reading (a usage error): a closed pipe is fine.
-        let _ = input.write_all(text.as_bytes());
-    }
-    drop(input);
-    child.wait_with_output().expect("the binary ends")
-}
-
-fn lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .expect("UTF-8 output")
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
-}
-
-/// The expected file's header form (`{"$bytes": ..}`) in the CLI's form (`{"base64": ..}`).
-fn cli_headers(expected: &Value) -> Value {
-    expected
-        .as_array()
-        .expect("headers")
-        .iter()
-        .map(|pair| match pair[1].get("$bytes") {
-            Some(bytes) => json!([pair[0], {"base64": bytes}]),
-            None => pair.clone(),
-        })
-        .collect()
-}
-
-fn check_vector(event: &Path, expected: &Path) {
-    let output = run(
-        &[
-            "decode",
-            "--value-format",
-            "json",
-            event.to_str().expect("path"),
-        ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let expected: Value =
-        serde_json::from_slice(&std::fs::read(expected).expect("expected")).expect("JSON");
-    let expected = expected["records"].as_array().expect("records");
-    let got = lines(&output);
-    assert_eq!(got.len(), expected.len(), "{}", event.display());
-    for (got, want) in got.iter().zip(expected) {
-        let at = format!("{} offset {}", event.display(), want["offset"]);
-        for field in [
-            "topic",
-            "partition",
-            "offset",
-            "timestamp",
-            "timestampType",
-            "key",
-            "value",
-        ] {
-            assert_eq!(got[field], want[field], "{at} {field}");
-        }
-        // Integers come out as the same digits, not through f64.
-        assert_eq!(
-            got["timestamp"].as_i64(),
-            want["timestamp"].as_i64(),
-            "{at}"
-        );
-        assert_eq!(got["headers"], cli_headers(&want["headers"]), "{at}");
-    }
-}
-
 #[test]
 fn json_vectors() {
-    let dir = testdata();
+    let dir = testdata().join("vectors");
     for name in ["json_plain", "json_confluent", "json_confluent_esm"] {
         check_vector(
+            &["--value-format", "json"],
             &dir.join(format!("{name}.event.json")),
             &dir.join(format!("{name}.expected.json")),
         );
@@ -111,14 +22,7 @@ fn json_vectors() {
 
 #[test]
 fn powertools_json_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
-        return;
-    }
+    let Some(dir) = powertools() else { return };
     let index: Value =
         serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index"))
             .expect("JSON");
@@ -128,6 +32,7 @@ fn powertools_json_fixtures() {
             continue;
         }
         check_vector(
+            &["--value-format", "json"],
             &dir.join(fixture["event"].as_str().expect("event")),
             &dir.join(fixture["expected"].as_str().expect("expected")),
         );
@@ -265,12 +170,7 @@ fn usage_problems_exit_64() {
     let event = EventBuilder::msk()
         .record(RecordBuilder::new("t", 0, 1))
         .to_json();
-    let cases: [(&[&str], Option<&str>, &str); 6] = [
-        (
-            &["decode", "--value-format", "avro"],
-            Some(&event),
-            "lambda-kafka: --value-format avro: this lambda-kafka was built without the Avro codec; build lambda-kafka-cli with the `avro` feature (cargo install lambda-kafka-cli --features avro)\n",
-        ),
+    let cases: [(&[&str], Option<&str>, &str); 5] = [
         (
             &["decode", "--key-format", "protobuf"],
             Some(&event),
@@ -320,4 +220,19 @@ fn help_exits_0() {
     let output = run(&["decode", "--help"], None);
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).contains("--keep-going"));
+}
+
+#[cfg(not(feature = "avro"))]
+#[test]
+fn avro_without_the_feature_exits_64_naming_it() {
+    let event = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1))
+        .to_json();
+    let output = run(&["decode", "--value-format", "avro"], Some(&event));
+    assert_eq!(output.status.code(), Some(64));
+    assert_eq!(
+        stderr(&output),
+        "lambda-kafka: --value-format avro: this lambda-kafka was built without the Avro codec; \
+         build lambda-kafka-cli with the `avro` feature (cargo install lambda-kafka-cli --features avro)\n"
+    );
 }

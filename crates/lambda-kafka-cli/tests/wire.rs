@@ -1,35 +1,18 @@
 //! The CLI over framed payloads: `--wire-format` options and `inspect`.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::lines;
 use kafka_core::testing::wire::{confluent, confluent_protobuf, glue, message_indexes};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::wire::{Compression, Uuid};
 use kafka_core::{DataFormat, Part, SchemaId, SchemaMetadata};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut input = child.stdin.take().expect("stdin");
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    child.wait_with_output().expect("the binary ends")
-}
-
-fn lines(output: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect()
+fn run(args: &[&str], stdin: &str) -> std::process::Output {
+    common::run(args, Some(stdin))
 }
 
 /// One record per framing, all with the JSON value `{"n":1}`.

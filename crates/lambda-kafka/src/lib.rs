@@ -20,6 +20,15 @@ pub mod json {
     pub use kafka_json::{Json, JsonValue};
 }
 
+/// The Avro codec: keys and values into serde types, Avro values or JSON, with schema
+/// evolution and a schema store by registry id.
+#[cfg(feature = "avro")]
+#[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
+pub mod avro {
+    #[doc(inline)]
+    pub use kafka_avro::*;
+}
+
 /// Builders of events, and encoders, for your unit tests.
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -34,6 +43,11 @@ pub mod prelude {
     #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
     #[doc(no_inline)]
     pub use crate::json::{Json, JsonValue};
+
+    #[cfg(feature = "avro")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
+    #[doc(no_inline)]
+    pub use crate::avro::{Avro, AvroGeneric, AvroJson, AvroSchemas, SchemaStore};
     #[doc(no_inline)]
     pub use kafka_core::{
         Bytes, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, Parsed, Part, Utf8,

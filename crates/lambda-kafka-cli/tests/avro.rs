@@ -1,0 +1,243 @@
+//! `lambda-kafka decode --*-format avro`: the Avro vectors and fixtures, schemas by file
+//! and by id, and the usage errors.
+
+#![cfg(feature = "avro")]
+
+mod common;
+
+use common::{check_vector, powertools, run, stderr, testdata};
+use serde_json::Value;
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn avro_vectors_with_a_schema_file() {
+    let dir = testdata().join("vectors");
+    let order = dir.join("schemas/order.avsc");
+    let key = dir.join("schemas/order_key.avsc");
+    let cases: [(&str, &[&str]); 8] = [
+        ("avro_raw", &[]),
+        ("avro_confluent_esm", &[]),
+        ("avro_glue_esm", &[]),
+        ("avro_confluent", &["--value-wire-format", "confluent"]),
+        ("avro_glue", &["--value-wire-format", "glue"]),
+        (
+            "avro_keyed",
+            &["--key-format", "avro", "--key-schema", path(&key)],
+        ),
+        (
+            "avro_keyed_confluent",
+            &[
+                "--key-format",
+                "avro",
+                "--key-schema",
+                path(&key),
+                "--wire-format",
+                "confluent",
+            ],
+        ),
+        ("avro_raw", &["--value-wire-format", "plain"]),
+    ];
+    for (name, extra) in cases {
+        let mut args = vec!["--value-format", "avro", "--value-schema", path(&order)];
+        args.extend_from_slice(extra);
+        check_vector(
+            &args,
+            &dir.join(format!("{name}.event.json")),
+            &dir.join(format!("{name}.expected.json")),
+        );
+    }
+}
+
+#[test]
+fn avro_vectors_with_a_schema_dir() {
+    // 1.avsc (Order), 4.avsc (OrderKey) and <uuid>.avsc: the ids say which schema wrote each
+    // payload, and let auto detection read the full framing.
+    let dir = testdata().join("vectors");
+    let store = testdata().join("schema-dir");
+    for name in [
+        "avro_confluent",
+        "avro_glue",
+        "avro_confluent_esm",
+        "avro_glue_esm",
+    ] {
+        check_vector(
+            &["--value-format", "avro", "--schema-dir", path(&store)],
+            &dir.join(format!("{name}.event.json")),
+            &dir.join(format!("{name}.expected.json")),
+        );
+    }
+    check_vector(
+        &[
+            "--key-format",
+            "avro",
+            "--value-format",
+            "avro",
+            "--schema-dir",
+            path(&store),
+        ],
+        &dir.join("avro_keyed_confluent.event.json"),
+        &dir.join("avro_keyed_confluent.expected.json"),
+    );
+}
+
+#[test]
+fn powertools_avro_fixtures() {
+    let Some(dir) = powertools() else { return };
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index"))
+            .expect("JSON");
+    let mut checked = 0;
+    for fixture in index.as_array().expect("list") {
+        if fixture["value_format"] != "avro" {
+            continue;
+        }
+        let schema = dir.join("..").join(
+            fixture["peer_config"]["value"]["schema"]
+                .as_str()
+                .expect("schema"),
+        );
+        let wire = if fixture["framing"] == "glue" {
+            "glue"
+        } else {
+            "auto"
+        };
+        check_vector(
+            &[
+                "--value-format",
+                "avro",
+                "--value-schema",
+                path(&schema),
+                "--value-wire-format",
+                wire,
+            ],
+            &dir.join(fixture["event"].as_str().expect("event")),
+            &dir.join(fixture["expected"].as_str().expect("expected")),
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn avro_usage_errors_exit_64() {
+    let event = testdata().join("vectors/avro_raw.event.json");
+    let event = path(&event);
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["decode", "--value-format", "avro", event],
+            "lambda-kafka: --value-format avro needs a schema: --value-schema FILE.avsc, or --schema-dir DIR of <id>.avsc writer schemas\n",
+        ),
+        (
+            &[
+                "decode",
+                "--value-format",
+                "avro",
+                "--value-schema",
+                "/nonexistent.avsc",
+                event,
+            ],
+            "lambda-kafka: --value-schema /nonexistent.avsc: configuration: cannot read /nonexistent.avsc: No such file or directory (os error 2)\n",
+        ),
+        (
+            &[
+                "decode",
+                "--value-format",
+                "avro",
+                "--schema-dir",
+                "/nonexistent",
+                event,
+            ],
+            "lambda-kafka: configuration: cannot read the schema directory /nonexistent: No such file or directory (os error 2)\n",
+        ),
+        (
+            &[
+                "decode",
+                "--key-format",
+                "avro",
+                "--key-message",
+                "x.Y",
+                event,
+            ],
+            "lambda-kafka: --key-message applies to protobuf, not to --key-format avro\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(64), "{args:?}");
+        assert_eq!(stderr(&output), message, "{args:?}");
+    }
+    let bad = std::env::temp_dir().join(format!("bad-{}.avsc", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"strng"}]}"#,
+    )
+    .expect("write");
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "avro",
+            "--value-schema",
+            path(&bad),
+            event,
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(64));
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "lambda-kafka: --value-schema {}: cannot parse the Avro schema: schema: ",
+            bad.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::remove_file(bad).expect("remove");
+}
+
+#[test]
+fn a_wrong_schema_fails_the_record() {
+    let dir = testdata().join("vectors");
+    let key = dir.join("schemas/order_key.avsc");
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "avro",
+            "--value-schema",
+            path(&key),
+            "--keep-going",
+            path(&dir.join("avro_raw.event.json")),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let first: Value = serde_json::from_str(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("JSON");
+    assert_eq!(first["error"]["kind"], "deserialization");
+    assert_eq!(first["error"]["part"], "value");
+    let message = first["error"]["message"].as_str().expect("message");
+    assert!(
+        message.starts_with(
+            "topic \"orders\", partition 0, offset 1000, value: cannot decode as Avro: "
+        ),
+        "{message}"
+    );
+    // A long read as a string length: refused by the allocation bound, and the number,
+    // which is payload data here, is not in the message.
+    assert!(
+        message.ends_with(
+            "a length read from the payload is above the allocation bound of 16777216 bytes"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("902254243636"), "{message}");
+}
