@@ -23,13 +23,16 @@ const PACKAGES: &[&str] = &[
     "lambda-kafka-cli",
 ];
 
-/// The examples, each run once.
-const EXAMPLES: &[&str] = &[
-    "quickstart",
-    "getting_started_json",
-    "key_and_value",
-    "primitive_key",
-    "record_metadata",
+/// The examples, each run once, with the features they need.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("quickstart", "json"),
+    ("getting_started_json", "json"),
+    ("key_and_value", "json"),
+    ("primitive_key", "json"),
+    ("record_metadata", "json"),
+    ("getting_started_avro", "avro"),
+    ("avro_key_and_value", "avro"),
+    ("avro_schema_evolution", "avro,testing"),
 ];
 
 fn main() -> ExitCode {

@@ -53,8 +53,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Names<D> {
         deserialize_f32(),
         deserialize_f64(),
         deserialize_char(),
-        deserialize_str(),
-        deserialize_string(),
         deserialize_bytes(),
         deserialize_byte_buf(),
         deserialize_option(),
@@ -68,6 +66,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Names<D> {
         deserialize_enum(name: &'static str, variants: &'static [&'static str]),
         deserialize_identifier(),
     );
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        // Text may come from a string, or from an enum's symbol.
+        self.0.deserialize_any(Text(visitor))
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(Text(visitor))
+    }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         // apache-avro cannot skip some values (an enum) when asked to ignore them; reading
@@ -243,6 +250,85 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         self.0.struct_variant(fields, Wrap(visitor))
+    }
+}
+
+/// A visitor of text that also takes an enum's symbol as its text.
+struct Text<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Text<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    visit!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_borrowed_str(&'de str),
+        visit_string(String),
+        visit_bytes(&[u8]),
+        visit_borrowed_bytes(&'de [u8]),
+        visit_byte_buf(Vec<u8>),
+    );
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.visit_some(Names(deserializer))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(Wrap(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(Wrap(map))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        let (symbol, variant) = data.variant_seed(Symbol)?;
+        variant.unit_variant()?;
+        self.0.visit_string(symbol)
+    }
+}
+
+/// An enum's symbol as text.
+struct Symbol;
+
+impl<'de> DeserializeSeed<'de> for Symbol {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_identifier(SymbolText)
+    }
+}
+
+struct SymbolText;
+
+impl Visitor<'_> for SymbolText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an enum symbol")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
     }
 }
 

@@ -584,3 +584,59 @@ fn schema_dir_store() {
     assert!(err.to_string().ends_with("orders.avsc: a schema file is named by its registry id (digits or a UUID), as in 12.avsc"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn enum_symbols_read_as_text_and_as_rust_enums() {
+    #[derive(Deserialize, Debug, PartialEq)]
+    enum Colour {
+        #[serde(rename = "RED")]
+        Red,
+        #[serde(rename = "GREEN")]
+        Green,
+    }
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct AsText {
+        colour: String,
+        maybe: Option<String>,
+    }
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct AsEnum {
+        colour: Colour,
+    }
+    let avsc = record(
+        r#"{"name":"colour","type":{"type":"enum","name":"Colour","symbols":["RED","GREEN"]}},
+           {"name":"maybe","type":["null","string"]}"#,
+    );
+    let bytes = encode(
+        &avsc,
+        rec(vec![
+            ("colour", Value::Enum(1, "GREEN".into())),
+            (
+                "maybe",
+                Value::Union(1, Box::new(Value::String("x".into()))),
+            ),
+        ]),
+    );
+    let schemas = AvroSchemas::builder().schema(&avsc).build().unwrap();
+    let text: AsText = schemas
+        .typed()
+        .decode(Payload::new(&bytes, Part::Value))
+        .unwrap();
+    assert_eq!(
+        text,
+        AsText {
+            colour: "GREEN".into(),
+            maybe: Some("x".into())
+        }
+    );
+    let typed: AsEnum = schemas
+        .typed()
+        .decode(Payload::new(&bytes, Part::Value))
+        .unwrap();
+    assert_eq!(
+        typed,
+        AsEnum {
+            colour: Colour::Green
+        }
+    );
+}
