@@ -147,9 +147,18 @@ fn ci() -> Result<(), String> {
 }
 
 fn examples() -> Result<(), String> {
-    for example in EXAMPLES {
+    for (example, features) in EXAMPLES {
         cargo(
-            &["run", "--quiet", "-p", "lambda-kafka", "--example", example],
+            &[
+                "run",
+                "--quiet",
+                "-p",
+                "lambda-kafka",
+                "--features",
+                features,
+                "--example",
+                example,
+            ],
             &[],
         )?;
     }
