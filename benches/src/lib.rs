@@ -187,17 +187,98 @@ fn make_order(rng: &mut Rng, i: u64) -> Order {
     }
 }
 
+/// The vectors' Avro schema of an order.
+pub const ORDER_AVSC: &str = include_str!("../../testdata/vectors/schemas/order.avsc");
+
+/// How the values of a generated event are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payloads {
+    /// JSON text.
+    Json,
+    /// Avro datums of [`ORDER_AVSC`].
+    Avro,
+    /// Avro datums with Confluent framing, schema id 1.
+    AvroConfluent,
+}
+
+/// An order as Avro reads it: the checksum is a 16-byte `fixed`. Named like the schema's
+/// record, as apache-avro's own serde deserializer requires (lambda-kafka does not).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Order")]
+#[allow(missing_docs)]
+pub struct AvroOrder {
+    pub order_id: String,
+    pub customer_id: i64,
+    pub total: f64,
+    pub quantity: i32,
+    pub gift_wrap: bool,
+    pub status: Status,
+    pub shipping_address: Address,
+    pub items: Vec<LineItem>,
+    pub tags: BTreeMap<String, String>,
+    pub note: Option<String>,
+    pub created_at: i64,
+    pub checksum: serde_bytes::ByteBuf,
+}
+
+impl From<Order> for AvroOrder {
+    fn from(order: Order) -> Self {
+        Self {
+            checksum: serde_bytes::ByteBuf::from(
+                STANDARD.decode(&order.checksum).unwrap_or_default(),
+            ),
+            order_id: order.order_id,
+            customer_id: order.customer_id,
+            total: order.total,
+            quantity: order.quantity,
+            gift_wrap: order.gift_wrap,
+            status: order.status,
+            shipping_address: order.shipping_address,
+            items: order.items,
+            tags: order.tags,
+            note: order.note,
+            created_at: order.created_at,
+        }
+    }
+}
+
 /// A compact MSK event of `n` JSON orders over partitions `orders-0..3`.
 ///
 /// # Panics
 /// Never in practice: writing JSON into a `String` cannot fail.
 #[must_use]
 pub fn big_json_event(n: u64, seed: u64) -> String {
+    big_event(n, seed, Payloads::Json)
+}
+
+/// A compact MSK event of `n` orders written as `payloads`, over partitions `orders-0..3`.
+///
+/// # Panics
+/// Never in practice: the schema is valid and every order fits it.
+#[must_use]
+pub fn big_event(n: u64, seed: u64, payloads: Payloads) -> String {
+    let schema = apache_avro::Schema::parse_str(ORDER_AVSC).expect("order.avsc parses");
+    let writer = apache_avro::writer::datum::GenericDatumWriter::builder(&schema)
+        .human_readable(false)
+        .build()
+        .expect("a writer");
     let mut rng = Rng(seed);
     let mut groups: [Vec<String>; 4] = Default::default();
     for i in 0..n {
         let order = make_order(&mut rng, i);
-        let payload = serde_json::to_vec(&order).expect("an order serializes");
+        let payload = match payloads {
+            Payloads::Json => serde_json::to_vec(&order).expect("an order serializes"),
+            Payloads::Avro | Payloads::AvroConfluent => {
+                let datum = writer
+                    .write_ser_to_vec(&AvroOrder::from(order.clone()))
+                    .expect("an order fits the schema");
+                if payloads == Payloads::AvroConfluent {
+                    [&[0, 0, 0, 0, 1][..], &datum].concat()
+                } else {
+                    datum
+                }
+            }
+        };
         let partition = usize::try_from(i % 4).unwrap_or(0);
         let correlation: Vec<String> = format!("corr-{i:08}")
             .bytes()
@@ -232,6 +313,28 @@ mod tests {
     use super::*;
     use kafka_core::{KafkaConsumer, KafkaEvent};
     use kafka_json::Json;
+
+    #[test]
+    fn generated_avro_event_decodes_into_orders() {
+        let schemas = kafka_avro::AvroSchemas::builder()
+            .schema(ORDER_AVSC)
+            .build()
+            .unwrap();
+        for payloads in [Payloads::Avro, Payloads::AvroConfluent] {
+            let json = big_event(50, 7, payloads);
+            let event = KafkaEvent::from_str(&json).unwrap();
+            let consumer = KafkaConsumer::new()
+                .value(schemas.typed::<AvroOrder>())
+                .value_wire_format(if payloads == Payloads::Avro {
+                    kafka_core::WireFormat::Plain
+                } else {
+                    kafka_core::WireFormat::Confluent
+                });
+            let orders = consumer.decode_all(&event).unwrap();
+            assert_eq!(orders.len(), 50);
+            assert_eq!(orders[3].value.as_ref().unwrap().checksum.len(), 16);
+        }
+    }
 
     #[test]
     fn generated_event_decodes_into_orders() {

@@ -75,6 +75,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use apache_avro;
 use apache_avro::Schema;
@@ -123,6 +124,7 @@ impl AvroSchemas {
     pub fn typed<T: DeserializeOwned>(&self) -> Avro<T> {
         Avro {
             schemas: self.clone(),
+            exact: AtomicBool::new(true),
             _output: PhantomData,
         }
     }
@@ -355,6 +357,10 @@ impl AvroSchemasBuilder {
 /// Decodes Avro payloads into `T` with serde.
 pub struct Avro<T> {
     schemas: AvroSchemas,
+    /// Whether `T` reads through apache-avro's deserializer as it is, which is faster but
+    /// needs struct names equal to record names; cleared for good the first time the
+    /// name-agnostic reading succeeds where it failed.
+    exact: AtomicBool,
     _output: PhantomData<fn() -> T>,
 }
 
@@ -362,6 +368,7 @@ impl<T> Clone for Avro<T> {
     fn clone(&self) -> Self {
         Self {
             schemas: self.schemas.clone(),
+            exact: AtomicBool::new(self.exact.load(Ordering::Relaxed)),
             _output: PhantomData,
         }
     }
@@ -397,9 +404,22 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        self.schemas
-            .read(&payload, |decoder, bytes| decoder.read_typed(bytes))
-            .map(|(value, _)| value)
+        let read = |exact| {
+            self.schemas
+                .read(&payload, |decoder, bytes| decoder.read_typed(bytes, exact))
+                .map(|(value, _)| value)
+        };
+        if !self.exact.load(Ordering::Relaxed) {
+            return read(false);
+        }
+        // The exact reading fails on a struct named unlike its record (or an enum read as
+        // text, or an enum field the type skips): read this payload again without names,
+        // and if that works, read every later one that way.
+        read(true).or_else(|_| {
+            let value = read(false)?;
+            self.exact.store(false, Ordering::Relaxed);
+            Ok(value)
+        })
     }
 }
 
