@@ -1,0 +1,263 @@
+//! Any message of a `.proto`, decoded at run time (feature `dynamic`).
+//!
+//! The `.proto` files are compiled in pure Rust when the schema is built (no `protoc`),
+//! with their imports; the well-known types (`google/protobuf/*.proto`) need no files.
+//!
+//! ```
+//! use kafka_core::{Codec, Part, Payload};
+//! use kafka_protobuf::dynamic::ProtoSchema;
+//!
+//! let dir = std::env::temp_dir().join(format!("proto-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("shop.proto"), r#"syntax = "proto3"; package shop;
+//!     message Product { int64 id = 1; string name = 2; }"#).unwrap();
+//!
+//! let schema = ProtoSchema::from_files(&[dir.join("shop.proto")], &[&dir])?.message("shop.Product")?;
+//! let json = schema.json().decode(Payload::new(b"\x08\x07\x12\x03pen", Part::Value)).unwrap();
+//! assert_eq!(json, serde_json::json!({"id": "7", "name": "pen"}));
+//! # std::fs::remove_dir_all(dir).unwrap();
+//! # Ok::<(), kafka_core::Error>(())
+//! ```
+
+use std::path::Path;
+use std::sync::Arc;
+
+use kafka_core::wire::WireFormat;
+use kafka_core::{Codec, DecodeError, Error, Format, Payload};
+use prost_reflect::{
+    DescriptorPool, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions,
+};
+
+/// A compiled `.proto` (or `FileDescriptorSet`), and optionally the one message to read.
+#[derive(Debug, Clone)]
+pub struct ProtoSchema {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// The file whose messages index paths count.
+    file: FileDescriptor,
+    /// The message every payload is, when fixed.
+    message: Option<MessageDescriptor>,
+    /// Every message of the file, nested ones included, in lexicographic order of full
+    /// names: how AWS Glue numbers them.
+    glue_order: Vec<MessageDescriptor>,
+}
+
+fn schema_error(reason: String) -> Error {
+    Error::Configuration { reason }
+}
+
+impl ProtoSchema {
+    /// Compiles `.proto` files; the first one's messages are the ones the schema reads.
+    /// `includes` are the directories imports are looked up in (the files must be in one of
+    /// them).
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] with the compiler's message when a file cannot be read or
+    /// does not compile.
+    pub fn from_files(
+        files: &[impl AsRef<Path>],
+        includes: &[impl AsRef<Path>],
+    ) -> Result<Self, Error> {
+        let first = files
+            .first()
+            .ok_or_else(|| schema_error("no .proto file given".to_owned()))?
+            .as_ref()
+            .to_owned();
+        let mut compiler = protox::Compiler::new(includes.iter().map(AsRef::as_ref))
+            .map_err(|e| schema_error(format!("cannot compile {}: {e}", first.display())))?;
+        compiler.include_imports(true);
+        compiler
+            .open_files(files.iter().map(AsRef::as_ref))
+            .map_err(|e| schema_error(format!("cannot compile {}: {e}", first.display())))?;
+        let pool = compiler.descriptor_pool();
+        let main = compiler
+            .files()
+            .find(|f| files.iter().any(|p| p.as_ref().ends_with(f.name())))
+            .map(|f| f.name().to_owned())
+            .ok_or_else(|| schema_error(format!("{} compiled to no file", first.display())))?;
+        Self::with_pool(&pool, &main)
+    }
+
+    /// Reads a serialized `FileDescriptorSet` (as `protoc --descriptor_set_out
+    /// --include_imports` writes it); the last file's messages are the ones the schema
+    /// reads.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the bytes are not a valid descriptor set.
+    pub fn from_descriptor_set(bytes: &[u8]) -> Result<Self, Error> {
+        let pool = DescriptorPool::decode(bytes)
+            .map_err(|e| schema_error(format!("invalid FileDescriptorSet: {e}")))?;
+        let main = pool
+            .files()
+            .last()
+            .map(|f| f.name().to_owned())
+            .ok_or_else(|| schema_error("the FileDescriptorSet has no file".to_owned()))?;
+        Self::with_pool(&pool, &main)
+    }
+
+    fn with_pool(pool: &DescriptorPool, main: &str) -> Result<Self, Error> {
+        let file = pool
+            .get_file_by_name(main)
+            .ok_or_else(|| schema_error(format!("no file {main} in the schema")))?;
+        let mut glue_order: Vec<MessageDescriptor> = Vec::new();
+        let mut stack: Vec<MessageDescriptor> = file.messages().collect();
+        while let Some(message) = stack.pop() {
+            stack.extend(message.child_messages());
+            if !message.is_map_entry() {
+                glue_order.push(message);
+            }
+        }
+        glue_order.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                file,
+                message: None,
+                glue_order,
+            }),
+        })
+    }
+
+    /// Reads every payload as this message (full name, `package.Message`), whatever index
+    /// path the framing carries.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] naming the messages the schema has, when it has no such
+    /// message.
+    pub fn message(self, full_name: &str) -> Result<Self, Error> {
+        let found = self
+            .inner
+            .file
+            .parent_pool()
+            .get_message_by_name(full_name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self
+                    .inner
+                    .glue_order
+                    .iter()
+                    .map(MessageDescriptor::full_name)
+                    .collect();
+                schema_error(format!(
+                    "no message {full_name} in {}; it has {}",
+                    self.inner.file.name(),
+                    known.join(", ")
+                ))
+            })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                file: self.inner.file.clone(),
+                message: Some(found),
+                glue_order: self.inner.glue_order.clone(),
+            }),
+        })
+    }
+
+    /// A codec giving [`DynamicMessage`]s.
+    #[must_use]
+    pub fn dynamic(&self) -> ProtoDynamic {
+        ProtoDynamic {
+            schema: self.clone(),
+        }
+    }
+
+    /// A codec giving the canonical proto3 JSON mapping (lowerCamelCase names, 64-bit
+    /// integers as text, enums by name, bytes as base64, default values left out).
+    #[must_use]
+    pub fn json(&self) -> ProtoJson {
+        ProtoJson {
+            schema: self.clone(),
+        }
+    }
+
+    /// The message a payload is: the fixed one, else the one its index path names.
+    fn select(&self, payload: &Payload<'_>) -> Result<MessageDescriptor, DecodeError> {
+        if let Some(message) = &self.inner.message {
+            return Ok(message.clone());
+        }
+        let framing = payload.framing;
+        let Some(path) = framing.message_indexes() else {
+            let mut all = self.inner.file.messages();
+            return match (all.next(), all.next()) {
+                (Some(only), None) => Ok(only),
+                _ => Err(DecodeError::new(format!(
+                    "no message to read: {} has several, and the payload carries no message index; name the message",
+                    self.inner.file.name()
+                ))),
+            };
+        };
+        let path = path.as_slice();
+        let found = match framing.wire_format() {
+            WireFormat::Glue => path
+                .first()
+                .and_then(|&i| self.inner.glue_order.get(usize::try_from(i).ok()?).cloned()),
+            _ => self.by_path(path),
+        };
+        found.ok_or_else(|| {
+            DecodeError::new(format!(
+                "message-index path {path:?} names no message of {}",
+                self.inner.file.name()
+            ))
+        })
+    }
+
+    /// Confluent's path: top-level messages in declaration order, then nested ones.
+    fn by_path(&self, path: &[u32]) -> Option<MessageDescriptor> {
+        let (&first, rest) = path.split_first()?;
+        let mut message = self
+            .inner
+            .file
+            .messages()
+            .nth(usize::try_from(first).ok()?)?;
+        for &index in rest {
+            let child = message.child_messages().nth(usize::try_from(index).ok()?)?;
+            message = child;
+        }
+        Some(message)
+    }
+
+    fn decode(&self, payload: &Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+        let message = self.select(payload)?;
+        DynamicMessage::decode(message, payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
+    }
+}
+
+/// Decodes Protobuf payloads into [`DynamicMessage`]s of a [`ProtoSchema`].
+#[derive(Debug, Clone)]
+pub struct ProtoDynamic {
+    schema: ProtoSchema,
+}
+
+impl Codec for ProtoDynamic {
+    type Output = DynamicMessage;
+
+    fn format(&self) -> Format {
+        Format::Protobuf
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+        self.schema.decode(&payload)
+    }
+}
+
+/// Decodes Protobuf payloads into their canonical proto3 JSON.
+#[derive(Debug, Clone)]
+pub struct ProtoJson {
+    schema: ProtoSchema,
+}
+
+impl Codec for ProtoJson {
+    type Output = serde_json::Value;
+
+    fn format(&self) -> Format {
+        Format::Protobuf
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
+        let message = self.schema.decode(&payload)?;
+        message
+            .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
+            .map_err(|e| DecodeError::new(format!("cannot write the message as JSON: {e}")))
+    }
+}
