@@ -10,8 +10,8 @@ use kafka_core::testing::vectors::check_records;
 use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
-use prost_reflect::{DynamicMessage, Kind, MapKey, ReflectMessage, Value as PValue};
-use serde_json::{Map, Value, json};
+use kafka_protobuf::testing::canonical_json;
+use serde_json::Value;
 
 fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
@@ -20,61 +20,6 @@ fn testdata() -> PathBuf {
 fn order_schema() -> ProtoSchema {
     let dir = testdata().join("schemas");
     ProtoSchema::from_files(&[dir.join("order.proto")], &[&dir]).expect("order.proto compiles")
-}
-
-/// The expected files' canonical form of a message: every field by its proto name; unset
-/// optional and message fields `null`; 64-bit integers as numbers; enums by name (an unknown
-/// number stays a number); bytes as base64.
-fn canonical(message: &DynamicMessage) -> Value {
-    let mut out = Map::new();
-    for field in message.descriptor().fields() {
-        let value = if field.supports_presence() && !message.has_field(&field) {
-            Value::Null
-        } else {
-            value(&message.get_field(&field), &field.kind())
-        };
-        out.insert(field.name().to_owned(), value);
-    }
-    Value::Object(out)
-}
-
-fn value(v: &PValue, kind: &Kind) -> Value {
-    match v {
-        PValue::Bool(b) => json!(b),
-        PValue::I32(n) => json!(n),
-        PValue::I64(n) => json!(n),
-        PValue::U32(n) => json!(n),
-        PValue::U64(n) => json!(n),
-        PValue::F32(x) => json!(f64::from(*x)),
-        PValue::F64(x) => json!(x),
-        PValue::String(s) => json!(s),
-        PValue::Bytes(b) => json!(STANDARD.encode(b)),
-        PValue::EnumNumber(n) => match kind.as_enum().and_then(|e| e.get_value(*n)) {
-            Some(symbol) => json!(symbol.name()),
-            None => json!(n),
-        },
-        PValue::Message(m) => canonical(m),
-        PValue::List(items) => Value::Array(items.iter().map(|i| value(i, kind)).collect()),
-        PValue::Map(entries) => {
-            let value_kind = kind.as_message().map(|m| m.map_entry_value_field().kind());
-            Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| {
-                        let key = match k {
-                            MapKey::String(s) => s.clone(),
-                            MapKey::Bool(b) => b.to_string(),
-                            MapKey::I32(n) => n.to_string(),
-                            MapKey::I64(n) => n.to_string(),
-                            MapKey::U32(n) => n.to_string(),
-                            MapKey::U64(n) => n.to_string(),
-                        };
-                        (key, value(v, value_kind.as_ref().unwrap_or(kind)))
-                    })
-                    .collect(),
-            )
-        }
-    }
 }
 
 /// The dynamic codec, giving the canonical form.
@@ -88,7 +33,7 @@ impl Codec for Canonical {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
-        self.0.decode(payload).map(|m| canonical(&m))
+        self.0.decode(payload).map(|m| canonical_json(&m))
     }
 }
 
