@@ -137,6 +137,18 @@ fn ci() -> Result<(), String> {
     )?;
     // And the facade alone with its default features, as most users build it.
     cargo(&["test", "-p", "lambda-kafka", "--doc"], &[])?;
+    // The CLI without its codecs says which feature builds them.
+    cargo(
+        &[
+            "test",
+            "-p",
+            "lambda-kafka-cli",
+            "--no-default-features",
+            "--test",
+            "decode",
+        ],
+        &[],
+    )?;
     cargo(
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],

@@ -17,6 +17,8 @@ pub(crate) enum CliCodec {
     Json,
     #[cfg(feature = "avro")]
     Avro(kafka_avro::AvroJson),
+    #[cfg(feature = "protobuf")]
+    Protobuf(kafka_protobuf::dynamic::ProtoJson),
 }
 
 /// The options of one side of the record.
@@ -66,7 +68,7 @@ impl CliCodec {
             FormatArg::Bytes => Ok(Self::Bytes),
             FormatArg::Json => Ok(Self::Json),
             FormatArg::Avro => avro(&side, args.schema_dir.as_deref()),
-            FormatArg::Protobuf => Err(not_built(&flag, "protobuf", "Protobuf")),
+            FormatArg::Protobuf => protobuf(&side),
         }
     }
 }
@@ -105,6 +107,47 @@ fn avro(side: &Side<'_>, _: Option<&std::path::Path>) -> Result<CliCodec, String
     ))
 }
 
+#[cfg(feature = "protobuf")]
+fn protobuf(side: &Side<'_>) -> Result<CliCodec, String> {
+    use kafka_protobuf::dynamic::ProtoSchema;
+
+    let Some(path) = side.schema else {
+        return Err(format!(
+            "--{0}-format protobuf needs --{0}-schema FILE.proto (or a FileDescriptorSet)",
+            side.name
+        ));
+    };
+    let schema = if path.extension().is_some_and(|ext| ext == "proto") {
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        ProtoSchema::from_files(&[path], &[folder])
+    } else {
+        std::fs::read(path)
+            .map_err(|e| kafka_core::Error::Configuration {
+                reason: format!("cannot read {}: {e}", path.display()),
+            })
+            .and_then(|bytes| ProtoSchema::from_descriptor_set(&bytes))
+    };
+    let schema = match side.message {
+        Some(name) => schema.and_then(|s| s.message(name)),
+        None => schema,
+    }
+    .map_err(|e| format!("--{}-schema {}: {e}", side.name, path.display()))?;
+    Ok(CliCodec::Protobuf(schema.json()))
+}
+
+#[cfg(not(feature = "protobuf"))]
+fn protobuf(side: &Side<'_>) -> Result<CliCodec, String> {
+    Err(not_built(
+        &format!("--{}-format", side.name),
+        "protobuf",
+        "Protobuf",
+    ))
+}
+
+#[cfg(any(not(feature = "avro"), not(feature = "protobuf")))]
 fn not_built(flag: &str, feature: &str, name: &str) -> String {
     format!(
         "{flag} {feature}: this lambda-kafka was built without the {name} codec; \
@@ -131,6 +174,8 @@ impl Codec for CliCodec {
             Self::Json => Format::Json,
             #[cfg(feature = "avro")]
             Self::Avro(_) => Format::Avro,
+            #[cfg(feature = "protobuf")]
+            Self::Protobuf(_) => Format::Protobuf,
             Self::Text | Self::Bytes => Format::Other,
         }
     }
@@ -153,6 +198,8 @@ impl Codec for CliCodec {
             Self::Json => JsonValue::new().decode(payload),
             #[cfg(feature = "avro")]
             Self::Avro(codec) => codec.decode(payload),
+            #[cfg(feature = "protobuf")]
+            Self::Protobuf(codec) => codec.decode(payload),
         }
     }
 }

@@ -29,6 +29,15 @@ pub mod avro {
     pub use kafka_avro::*;
 }
 
+/// The Protobuf codec: prost messages, and (feature `protobuf-dynamic`) any message of a
+/// `.proto` read at run time.
+#[cfg(feature = "protobuf")]
+#[cfg_attr(docsrs, doc(cfg(feature = "protobuf")))]
+pub mod protobuf {
+    #[doc(inline)]
+    pub use kafka_protobuf::*;
+}
+
 /// Builders of events, and encoders, for your unit tests.
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -48,6 +57,16 @@ pub mod prelude {
     #[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
     #[doc(no_inline)]
     pub use crate::avro::{Avro, AvroGeneric, AvroJson, AvroSchemas, SchemaStore};
+
+    #[cfg(feature = "protobuf")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "protobuf")))]
+    #[doc(no_inline)]
+    pub use crate::protobuf::Proto;
+
+    #[cfg(feature = "protobuf-dynamic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "protobuf-dynamic")))]
+    #[doc(no_inline)]
+    pub use crate::protobuf::dynamic::{ProtoDynamic, ProtoJson, ProtoSchema};
     #[doc(no_inline)]
     pub use kafka_core::{
         Bytes, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, Parsed, Part, Utf8,
