@@ -33,6 +33,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("getting_started_avro", "avro"),
     ("avro_key_and_value", "avro"),
     ("avro_schema_evolution", "avro,testing"),
+    ("protobuf_dynamic", "protobuf-dynamic"),
 ];
 
 fn main() -> ExitCode {
@@ -174,6 +175,8 @@ fn examples() -> Result<(), String> {
             &[],
         )?;
     }
+    // An example crate of its own: its build script generates prost types.
+    cargo(&["run", "--quiet", "-p", "getting-started-protobuf"], &[])?;
     Ok(())
 }
 
