@@ -199,6 +199,106 @@ pub enum Payloads {
     Avro,
     /// Avro datums with Confluent framing, schema id 1.
     AvroConfluent,
+    /// Protobuf messages of [`ORDER_PROTO`], bare.
+    Protobuf,
+    /// Protobuf messages as the event source mapping leaves Confluent framing: the index
+    /// byte `0x00` in front, `valueSchemaMetadata {PROTOBUF, "1"}`.
+    ProtobufConfluentEsm,
+}
+
+/// The vectors' `.proto` of an order.
+pub const ORDER_PROTO: &str = include_str!("../../testdata/vectors/schemas/order.proto");
+
+/// The path of [`ORDER_PROTO`], for the dynamic codec.
+#[must_use]
+pub fn order_proto_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/vectors/schemas/order.proto")
+}
+
+/// Prost types of [`ORDER_PROTO`], derived by hand.
+#[allow(missing_docs)]
+pub mod proto {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Order {
+        #[prost(string, tag = "1")]
+        pub order_id: String,
+        #[prost(int64, tag = "2")]
+        pub customer_id: i64,
+        #[prost(double, tag = "3")]
+        pub total: f64,
+        #[prost(int32, tag = "4")]
+        pub quantity: i32,
+        #[prost(bool, tag = "5")]
+        pub gift_wrap: bool,
+        #[prost(int32, tag = "6")]
+        pub status: i32,
+        #[prost(message, optional, tag = "7")]
+        pub shipping_address: Option<Address>,
+        #[prost(message, repeated, tag = "8")]
+        pub items: Vec<LineItem>,
+        #[prost(map = "string, string", tag = "9")]
+        pub tags: std::collections::HashMap<String, String>,
+        #[prost(string, optional, tag = "10")]
+        pub note: Option<String>,
+        #[prost(int64, tag = "11")]
+        pub created_at: i64,
+        #[prost(bytes = "vec", tag = "12")]
+        pub checksum: Vec<u8>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Address {
+        #[prost(string, tag = "1")]
+        pub street: String,
+        #[prost(string, tag = "2")]
+        pub city: String,
+        #[prost(string, tag = "3")]
+        pub postal_code: String,
+        #[prost(string, tag = "4")]
+        pub country: String,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct LineItem {
+        #[prost(string, tag = "1")]
+        pub sku: String,
+        #[prost(int32, tag = "2")]
+        pub quantity: i32,
+        #[prost(double, tag = "3")]
+        pub unit_price: f64,
+    }
+}
+
+impl From<Order> for proto::Order {
+    fn from(order: Order) -> Self {
+        Self {
+            checksum: STANDARD.decode(&order.checksum).unwrap_or_default(),
+            order_id: order.order_id,
+            customer_id: order.customer_id,
+            total: order.total,
+            quantity: order.quantity,
+            gift_wrap: order.gift_wrap,
+            status: order.status as i32,
+            shipping_address: Some(proto::Address {
+                street: order.shipping_address.street,
+                city: order.shipping_address.city,
+                postal_code: order.shipping_address.postal_code,
+                country: order.shipping_address.country,
+            }),
+            items: order
+                .items
+                .into_iter()
+                .map(|i| proto::LineItem {
+                    sku: i.sku,
+                    quantity: i.quantity,
+                    unit_price: i.unit_price,
+                })
+                .collect(),
+            tags: order.tags.into_iter().collect(),
+            note: order.note,
+            created_at: order.created_at,
+        }
+    }
 }
 
 /// An order as Avro reads it: the checksum is a 16-byte `fixed`. Named like the schema's
@@ -278,6 +378,17 @@ pub fn big_event(n: u64, seed: u64, payloads: Payloads) -> String {
                     datum
                 }
             }
+            Payloads::Protobuf => prost::Message::encode_to_vec(&proto::Order::from(order.clone())),
+            Payloads::ProtobufConfluentEsm => [
+                &[0][..],
+                &prost::Message::encode_to_vec(&proto::Order::from(order.clone())),
+            ]
+            .concat(),
+        };
+        let metadata = if payloads == Payloads::ProtobufConfluentEsm {
+            r#","valueSchemaMetadata":{"dataFormat":"PROTOBUF","schemaId":"1"}"#
+        } else {
+            ""
         };
         let partition = usize::try_from(i % 4).unwrap_or(0);
         let correlation: Vec<String> = format!("corr-{i:08}")
@@ -287,7 +398,7 @@ pub fn big_event(n: u64, seed: u64, payloads: Payloads) -> String {
         let mut record = String::new();
         write!(
             record,
-            r#"{{"topic":"orders","partition":{partition},"offset":{},"timestamp":{},"timestampType":"CREATE_TIME","key":"{}","value":"{}","headers":[{{"correlation-id":[{}]}}]}}"#,
+            r#"{{"topic":"orders","partition":{partition},"offset":{},"timestamp":{},"timestampType":"CREATE_TIME","key":"{}","value":"{}","headers":[{{"correlation-id":[{}]}}]{metadata}}}"#,
             i / 4,
             order.created_at,
             STANDARD.encode(format!("customer-{}", order.customer_id)),
@@ -333,6 +444,18 @@ mod tests {
             let orders = consumer.decode_all(&event).unwrap();
             assert_eq!(orders.len(), 50);
             assert_eq!(orders[3].value.as_ref().unwrap().checksum.len(), 16);
+        }
+    }
+
+    #[test]
+    fn generated_protobuf_events_decode() {
+        for payloads in [Payloads::Protobuf, Payloads::ProtobufConfluentEsm] {
+            let json = big_event(20, 7, payloads);
+            let event = KafkaEvent::from_str(&json).unwrap();
+            let consumer = KafkaConsumer::new().value(kafka_protobuf::Proto::<proto::Order>::new());
+            let orders = consumer.decode_all(&event).unwrap();
+            assert_eq!(orders.len(), 20);
+            assert_eq!(orders[1].value.as_ref().unwrap().checksum.len(), 16);
         }
     }
 
