@@ -154,6 +154,12 @@ impl ProtoSchema {
         })
     }
 
+    /// The message every payload is read as, when one was named.
+    #[must_use]
+    pub fn message_descriptor(&self) -> Option<&MessageDescriptor> {
+        self.inner.message.as_ref()
+    }
+
     /// A codec giving [`DynamicMessage`]s.
     #[must_use]
     pub fn dynamic(&self) -> ProtoDynamic {

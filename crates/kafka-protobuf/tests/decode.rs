@@ -277,3 +277,110 @@ fn schema_errors() {
         "{err}"
     );
 }
+
+const KINDS: &str = r#"syntax = "proto3";
+package kinds;
+import "google/protobuf/duration.proto";
+import "google/protobuf/wrappers.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/any.proto";
+message Kinds {
+  oneof choice { string text = 1; int32 number = 5; }
+  repeated int32 packed = 2;
+  repeated int32 unpacked = 3 [packed = false];
+  google.protobuf.Duration took = 4;
+  google.protobuf.Int32Value maybe = 6;
+  google.protobuf.Struct extra = 7;
+  google.protobuf.Any any = 8;
+}
+"#;
+
+const LEGACY: &str = r#"syntax = "proto2";
+package legacy;
+message Legacy { optional int32 level = 1 [default = 5]; required string id = 2; }
+"#;
+
+fn schema_of(name: &str, text: &str, message: &str) -> ProtoSchema {
+    let dir = shop_dir();
+    std::fs::write(dir.join(name), text).unwrap();
+    ProtoSchema::from_files(&[dir.join(name)], &[&dir])
+        .unwrap()
+        .message(message)
+        .unwrap()
+}
+
+#[test]
+fn oneofs_repeated_and_well_known_types_in_json() {
+    let schema = schema_of("kinds.proto", KINDS, "kinds.Kinds");
+    let descriptor = schema.message_descriptor().unwrap().clone();
+    let written = json!({
+        "number": 3,
+        "packed": [1, 2],
+        "took": "1.500s",
+        "maybe": 7,
+        "extra": {"a": 1.0, "b": [true, null]},
+        "any": {"@type": "type.googleapis.com/google.protobuf.Duration", "value": "2s"}
+    });
+    let message = prost_reflect::DynamicMessage::deserialize(descriptor, &written).unwrap();
+    let bytes = prost::Message::encode_to_vec(&message);
+    assert_eq!(decode_json(&schema, &bytes).unwrap(), written);
+    // Repeated scalars read alike packed or not.
+    let unpacked = [0x18, 0x01, 0x18, 0x02, 0x12, 0x02, 0x03, 0x04];
+    assert_eq!(
+        decode_json(&schema, &unpacked).unwrap(),
+        json!({"packed": [3, 4], "unpacked": [1, 2]})
+    );
+    let packed_where_unpacked = [0x1a, 0x02, 0x01, 0x02];
+    assert_eq!(
+        decode_json(&schema, &packed_where_unpacked).unwrap(),
+        json!({"unpacked": [1, 2]})
+    );
+}
+
+#[test]
+fn proto2_defaults_and_presence() {
+    let schema = schema_of("legacy.proto", LEGACY, "legacy.Legacy");
+    let bytes = [0x12, 0x01, b'x'];
+    let message = schema
+        .dynamic()
+        .decode(Payload::new(&bytes, Part::Value))
+        .unwrap();
+    let level = schema
+        .message_descriptor()
+        .unwrap()
+        .get_field_by_name("level")
+        .unwrap();
+    assert!(!message.has_field(&level));
+    assert_eq!(message.get_field(&level).as_i32(), Some(5));
+    assert_eq!(canonical_json(&message), json!({"level": null, "id": "x"}));
+    assert_eq!(decode_json(&schema, &bytes).unwrap(), json!({"id": "x"}));
+}
+
+#[test]
+fn well_known_types_in_prost_types() {
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct Event {
+        #[prost(message, optional, tag = "1")]
+        at: Option<prost_types::Timestamp>,
+        #[prost(message, optional, tag = "2")]
+        took: Option<prost_types::Duration>,
+    }
+    let bytes = [0x0a, 0x02, 0x08, 0x2a, 0x12, 0x04, 0x08, 0x01, 0x10, 0x02];
+    let event = Proto::<Event>::new()
+        .decode(Payload::new(&bytes, Part::Value))
+        .unwrap();
+    assert_eq!(
+        event.at,
+        Some(prost_types::Timestamp {
+            seconds: 42,
+            nanos: 0
+        })
+    );
+    assert_eq!(
+        event.took,
+        Some(prost_types::Duration {
+            seconds: 1,
+            nanos: 2
+        })
+    );
+}
