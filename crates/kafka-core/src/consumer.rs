@@ -6,6 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::GeneralPurposeConfig;
 use base64::engine::{DecodePaddingMode, Simd};
 
+use crate::batch::BatchItemFailures;
 use crate::codec::{Codec, Payload, Utf8};
 use crate::error::Error;
 use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
@@ -168,6 +169,50 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         event: &'e KafkaEvent<'e>,
     ) -> Result<Vec<Decoded<'e, K, V>>, Error> {
         self.records(event).collect()
+    }
+
+    /// Runs `handler` on every record, in event order, and returns the partial batch
+    /// response listing each record that failed: its key or value did not decode, or the
+    /// handler returned `Err`. Records after a failure still run.
+    ///
+    /// ```
+    /// use kafka_core::testing::{EventBuilder, RecordBuilder};
+    /// use kafka_core::{KafkaConsumer, KafkaEvent, Parsed};
+    ///
+    /// let json = EventBuilder::msk()
+    ///     .record(RecordBuilder::new("orders", 0, 1).value(b"5"))
+    ///     .record(RecordBuilder::new("orders", 0, 2).value(b"five")) // does not decode
+    ///     .record(RecordBuilder::new("orders", 1, 3).value(b"-1"))   // the handler refuses it
+    ///     .to_json();
+    /// let event = KafkaEvent::from_str(&json)?;
+    /// let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    /// let failures = consumer.process(&event, |record| match record.value {
+    ///     Some(n) if n < 0 => Err("negative"),
+    ///     _ => Ok(()),
+    /// });
+    /// assert_eq!(
+    ///     serde_json::to_string(&failures).unwrap(),
+    ///     r#"{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":2}},{"itemIdentifier":{"partition":"orders-1","offset":3}}]}"#
+    /// );
+    /// # Ok::<(), kafka_core::Error>(())
+    /// ```
+    pub fn process<'e, E>(
+        &self,
+        event: &'e KafkaEvent<'e>,
+        mut handler: impl FnMut(Decoded<'e, K, V>) -> Result<(), E>,
+    ) -> BatchItemFailures {
+        let mut failures = BatchItemFailures::new();
+        let mut buffers = Buffers::default();
+        for raw in event.records() {
+            let failed = match self.decode_with(raw, &mut buffers) {
+                Ok(record) => handler(record).is_err(),
+                Err(_) => true,
+            };
+            if failed {
+                failures.push(&RecordId::of(raw));
+            }
+        }
+        failures
     }
 
     /// Decodes one record of an event.

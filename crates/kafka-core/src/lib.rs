@@ -23,10 +23,13 @@
 //! # Features
 //! - `testing`: [`testing`], builders of events for unit tests.
 //! - `aws-lambda-events`: `TryFrom<aws_lambda_events::event::kafka::KafkaEvent>`.
+//! - `garde`, `validator`: validation of decoded values with those crates
+//!   ([`CodecExt::garde`], [`CodecExt::validator`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "aws-lambda-events")]
 mod aws;
+mod batch;
 mod codec;
 mod consumer;
 mod error;
@@ -37,8 +40,10 @@ mod record;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod validate;
 pub mod wire;
 
+pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
 pub use codec::{Bytes, Codec, Format, Parsed, Payload, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, Records};
 pub use error::{DecodeError, Error, ErrorKind};
@@ -48,4 +53,9 @@ pub use event::{
 };
 pub use headers::{Header, Headers};
 pub use record::{ConsumerRecord, Part, RecordId};
+#[cfg(feature = "garde")]
+pub use validate::Garde;
+#[cfg(feature = "validator")]
+pub use validate::Validator;
+pub use validate::{CodecExt, ParseWith, TryInto};
 pub use wire::{Framing, SchemaId, WireFormat};

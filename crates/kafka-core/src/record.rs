@@ -251,6 +251,12 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
         self.raw.topic_partition()
     }
 
+    /// The record as a partial batch response names it.
+    #[must_use]
+    pub fn item_identifier(&self) -> crate::ItemIdentifier {
+        crate::ItemIdentifier::from(&self.id())
+    }
+
     /// `"topic-partition-offset"`: unique per record of a topic, the default key for
     /// idempotent processing.
     #[must_use]

@@ -3,11 +3,22 @@
 
 #[doc(inline)]
 pub use kafka_core::{
-    Bytes, Codec, ConsumerRecord, DataFormat, DecodeError, Decoded, Error, ErrorKind, EventSource,
-    Format, Framing, Header, Headers, KafkaConsumer, KafkaEvent, Parsed, Part, PartitionRecords,
-    Payload, RawPayload, RawRecord, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
-    TimestampType, Utf8, WireFormat,
+    BatchItemFailure, BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, DataFormat,
+    DecodeError, Decoded, Error, ErrorKind, EventSource, Format, Framing, Header, Headers,
+    ItemIdentifier, KafkaConsumer, KafkaEvent, ParseWith, Parsed, Part, PartitionRecords, Payload,
+    RawPayload, RawRecord, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
+    TimestampType, TryInto, Utf8, WireFormat,
 };
+
+#[cfg(feature = "garde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "garde")))]
+#[doc(inline)]
+pub use kafka_core::Garde;
+
+#[cfg(feature = "validator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "validator")))]
+#[doc(inline)]
+pub use kafka_core::Validator;
 
 #[doc(inline)]
 pub use kafka_core::wire;
@@ -69,7 +80,7 @@ pub mod prelude {
     pub use crate::protobuf::dynamic::{ProtoDynamic, ProtoJson, ProtoSchema};
     #[doc(no_inline)]
     pub use kafka_core::{
-        Bytes, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, Parsed, Part, Utf8,
-        WireFormat,
+        BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, Error, KafkaConsumer,
+        KafkaEvent, Parsed, Part, Utf8, WireFormat,
     };
 }
