@@ -187,6 +187,30 @@ fn make_order(rng: &mut Rng, i: u64) -> Order {
     }
 }
 
+/// The floor every consumer pays: parse the envelope and decode the base64 of every key
+/// and value, with the SIMD engine the library uses; returns the decoded byte count.
+///
+/// # Panics
+/// When the input is not an event with valid base64 (benchmark inputs are).
+pub fn envelope_and_base64(
+    input: &str,
+    engine: &base64::engine::Simd,
+    buffer: &mut Vec<u8>,
+) -> usize {
+    let event = kafka_core::KafkaEvent::from_str(input).expect("event");
+    let mut bytes = 0;
+    for record in event.records() {
+        for payload in [record.key(), record.value()] {
+            if let kafka_core::RawPayload::Base64(text) = payload {
+                buffer.clear();
+                engine.decode_vec(text.as_bytes(), buffer).expect("base64");
+                bytes += buffer.len();
+            }
+        }
+    }
+    bytes
+}
+
 /// The vectors' Avro schema of an order.
 pub const ORDER_AVSC: &str = include_str!("../../testdata/vectors/schemas/order.avsc");
 
