@@ -34,7 +34,11 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("avro_key_and_value", "avro"),
     ("avro_schema_evolution", "avro,testing"),
     ("protobuf_dynamic", "protobuf-dynamic"),
+    ("validation", "json,garde"),
 ];
+
+/// Examples that are Lambda functions: built, not run (they wait for a Runtime API).
+const FUNCTIONS: &[(&str, &str)] = &[("partial_batch_response", "json,runtime")];
 
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -164,6 +168,21 @@ fn examples() -> Result<(), String> {
         cargo(
             &[
                 "run",
+                "--quiet",
+                "-p",
+                "lambda-kafka",
+                "--features",
+                features,
+                "--example",
+                example,
+            ],
+            &[],
+        )?;
+    }
+    for (example, features) in FUNCTIONS {
+        cargo(
+            &[
+                "build",
                 "--quiet",
                 "-p",
                 "lambda-kafka",

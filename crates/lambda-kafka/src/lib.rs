@@ -49,6 +49,10 @@ pub mod protobuf {
     pub use kafka_protobuf::*;
 }
 
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+pub mod runtime;
+
 /// Builders of events, and encoders, for your unit tests.
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

@@ -1,0 +1,372 @@
+//! Lambda functions that receive the decoded batch (feature `runtime`).
+//!
+//! The consumer (codecs, parsed schemas) is built once, at cold start, and reused by
+//! every invocation. Two ways to write the function:
+//!
+//! - [`run`]: your handler receives the whole decoded batch, [`ConsumerRecords`], and the
+//!   Lambda [`Context`], and returns any serializable response;
+//! - [`run_per_record`]: your handler receives one record at a time, in order within each
+//!   topic-partition, and the function returns the partial batch response listing the
+//!   records that failed to decode or whose handler failed.
+//!
+//! ```no_run
+//! use lambda_kafka::prelude::*;
+//! use lambda_kafka::runtime::{self, PerRecord};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Order { id: String, total: f64 }
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), lambda_runtime::Error> {
+//!     let consumer = KafkaConsumer::new().value(Json::<Order>::new());
+//!     runtime::run_per_record(consumer, PerRecord::new(), |record| async move {
+//!         let order = record.value.ok_or("tombstone")?;
+//!         println!("{} {}", order.id, order.total);
+//!         Ok::<(), &str>(())
+//!     })
+//!     .await
+//! }
+//! ```
+//!
+//! The partial batch response is honoured only when the event source mapping has
+//! `ReportBatchItemFailures` in its `FunctionResponseTypes`; otherwise Lambda ignores it,
+//! and only a failed invocation makes it retry (the whole batch). With
+//! [`PerRecord::fail_whole_batch`], any failed record fails the invocation instead.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use kafka_core::{
+    BatchItemFailures, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, RecordId,
+};
+pub use lambda_runtime::{Context, Diagnostic, LambdaEvent};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+/// The diagnostic Lambda reports for an error: `errorType` is the error's kind
+/// (`invalid-event`, `deserialization`, ...), `errorMessage` its message.
+#[must_use]
+pub fn diagnostic(error: &Error) -> Diagnostic {
+    Diagnostic {
+        error_type: error.kind().as_str().to_owned(),
+        error_message: error.to_string(),
+    }
+}
+
+/// One record's result in a decoded batch: the record, or why it could not be decoded.
+pub type RecordResult<K, V> = Result<ConsumerRecord<'static, K, V>, Error>;
+
+/// A decoded batch: where it came from, and every record's result, in event order.
+#[derive(Debug)]
+pub struct ConsumerRecords<K, V> {
+    source: Option<String>,
+    source_arn: Option<String>,
+    bootstrap_servers: Option<String>,
+    records: Vec<RecordResult<K, V>>,
+}
+
+impl<K, V> ConsumerRecords<K, V> {
+    /// Decodes a Lambda Kafka event's JSON with `consumer`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEvent`] when the text is not a Lambda Kafka event; a record's own
+    /// failure is that record's `Err`, not an error here.
+    pub fn decode<KC, VC>(consumer: &KafkaConsumer<KC, VC>, json: &str) -> Result<Self, Error>
+    where
+        KC: Codec<Output = K>,
+        VC: Codec<Output = V>,
+    {
+        let event = KafkaEvent::from_str(json)?;
+        let records = consumer
+            .records(&event)
+            .map(|record| record.map(ConsumerRecord::into_owned))
+            .collect();
+        Ok(Self {
+            source: event.source().map(|s| s.as_str().to_owned()),
+            source_arn: event.source_arn().map(str::to_owned),
+            bootstrap_servers: event.bootstrap_servers().map(str::to_owned),
+            records,
+        })
+    }
+
+    /// The event's `eventSource` (`aws:kafka` or `SelfManagedKafka`).
+    #[must_use]
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// The MSK cluster's ARN.
+    #[must_use]
+    pub fn source_arn(&self) -> Option<&str> {
+        self.source_arn.as_deref()
+    }
+
+    /// The bootstrap servers.
+    #[must_use]
+    pub fn bootstrap_servers(&self) -> Option<&str> {
+        self.bootstrap_servers.as_deref()
+    }
+
+    /// How many records the batch has.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether the batch is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record's result, in event order.
+    pub fn iter(&self) -> std::slice::Iter<'_, RecordResult<K, V>> {
+        self.records.iter()
+    }
+
+    /// The records grouped by `"topic-partition"`, groups in the order of their first
+    /// record, records in event order.
+    #[must_use]
+    pub fn partitions(&self) -> Vec<(String, Vec<&RecordResult<K, V>>)> {
+        let mut groups: Vec<(String, Vec<_>)> = Vec::new();
+        for record in &self.records {
+            let name = partition_of(record).topic_partition();
+            match groups.iter_mut().find(|(known, _)| *known == name) {
+                Some((_, members)) => members.push(record),
+                None => groups.push((name, vec![record])),
+            }
+        }
+        groups
+    }
+}
+
+fn partition_of<K, V>(record: &Result<ConsumerRecord<'_, K, V>, Error>) -> RecordId {
+    match record {
+        Ok(record) => record.id(),
+        // A record's error always names its record.
+        Err(error) => error.record().cloned().unwrap_or(RecordId {
+            topic: String::new(),
+            partition: 0,
+            offset: 0,
+        }),
+    }
+}
+
+impl<K, V> IntoIterator for ConsumerRecords<K, V> {
+    type Item = RecordResult<K, V>;
+    type IntoIter = std::vec::IntoIter<Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.records.into_iter()
+    }
+}
+
+/// How [`run_per_record`] and [`process`] handle a batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PerRecord {
+    concurrent_partitions: bool,
+    fail_whole_batch: bool,
+}
+
+impl PerRecord {
+    /// One record after another, in event order; failures reported per record.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Process topic-partitions concurrently (records of one partition stay in order,
+    /// one at a time).
+    #[must_use]
+    pub fn concurrent_partitions(mut self, yes: bool) -> Self {
+        self.concurrent_partitions = yes;
+        self
+    }
+
+    /// Fail the whole invocation when any record fails, instead of returning a partial
+    /// batch response (for mappings without `ReportBatchItemFailures`).
+    #[must_use]
+    pub fn fail_whole_batch(mut self, yes: bool) -> Self {
+        self.fail_whole_batch = yes;
+        self
+    }
+}
+
+/// Runs `handler` on every decoded record of `records` and returns the partial batch
+/// response: each record whose key or value failed to decode, or whose handler returned
+/// `Err`, once.
+pub async fn process<K, V, F, Fut, E>(
+    records: ConsumerRecords<K, V>,
+    options: PerRecord,
+    handler: F,
+) -> BatchItemFailures
+where
+    F: Fn(ConsumerRecord<'static, K, V>) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: fmt::Display,
+{
+    let handler = &handler;
+    // Partition groups in order; records within one in order.
+    let mut groups: Vec<(String, Vec<RecordResult<K, V>>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for record in records {
+        let name = partition_of(&record).topic_partition();
+        let slot = *index.entry(name.clone()).or_insert_with(|| {
+            groups.push((name, Vec::new()));
+            groups.len() - 1
+        });
+        groups[slot].1.push(record);
+    }
+    let run_group = |members: Vec<RecordResult<K, V>>| async move {
+        let mut failed = Vec::new();
+        for record in members {
+            match record {
+                Ok(record) => {
+                    let id = record.id();
+                    if let Err(error) = observe(&id, handler(record)).await {
+                        report(&id, &error);
+                        failed.push(id);
+                    }
+                }
+                Err(error) => {
+                    report_decode(&error);
+                    failed.extend(error.record().cloned());
+                }
+            }
+        }
+        failed
+    };
+    let mut failures = BatchItemFailures::new();
+    if options.concurrent_partitions {
+        let results = futures_util::future::join_all(
+            groups.into_iter().map(|(_, members)| run_group(members)),
+        )
+        .await;
+        for id in results.iter().flatten() {
+            failures.push(id);
+        }
+    } else {
+        for (_, members) in groups {
+            for id in run_group(members).await {
+                failures.push(&id);
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(feature = "tracing")]
+async fn observe<T>(id: &RecordId, work: impl Future<Output = T>) -> T {
+    use tracing::Instrument as _;
+    let span = tracing::info_span!("kafka_record", topic = %id.topic, partition = id.partition, offset = id.offset);
+    work.instrument(span).await
+}
+
+#[cfg(not(feature = "tracing"))]
+async fn observe<T>(_: &RecordId, work: impl Future<Output = T>) -> T {
+    work.await
+}
+
+#[cfg(feature = "tracing")]
+fn report(id: &RecordId, error: &impl fmt::Display) {
+    tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, %error, "record failed");
+}
+
+#[cfg(not(feature = "tracing"))]
+fn report(_: &RecordId, _: &impl fmt::Display) {}
+
+#[cfg(feature = "tracing")]
+fn report_decode(error: &Error) {
+    tracing::warn!(kind = error.kind().as_str(), %error, "record could not be decoded");
+}
+
+#[cfg(not(feature = "tracing"))]
+fn report_decode(_: &Error) {}
+
+/// Runs a Lambda function whose `handler` receives each invocation's decoded batch and the
+/// Lambda context. An event that is not a Lambda Kafka event fails the invocation with
+/// `errorType` `invalid-event`; the handler's errors fail it with their own diagnostic.
+///
+/// # Errors
+/// The runtime's error when it cannot start or reach the Runtime API.
+pub async fn run<K, V, F, Fut, R, E>(
+    consumer: KafkaConsumer<K, V>,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    K: Codec + 'static,
+    V: Codec + 'static,
+    K::Output: Send,
+    V::Output: Send,
+    F: Fn(ConsumerRecords<K::Output, V::Output>, Context) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+    R: Serialize,
+    E: Into<Diagnostic>,
+{
+    let consumer = Arc::new(consumer);
+    let handler = Arc::new(handler);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: LambdaEvent<Box<RawValue>>| {
+            let consumer = Arc::clone(&consumer);
+            let handler = Arc::clone(&handler);
+            async move {
+                let records = ConsumerRecords::decode(&consumer, event.payload.get())
+                    .map_err(|e| diagnostic(&e))?;
+                observe_batch(records.len(), handler(records, event.context))
+                    .await
+                    .map_err(Into::into)
+            }
+        },
+    ))
+    .await
+}
+
+/// Runs a Lambda function whose `handler` receives one decoded record at a time (see
+/// [`process`]) and that returns the partial batch response.
+///
+/// # Errors
+/// The runtime's error when it cannot start or reach the Runtime API.
+pub async fn run_per_record<K, V, F, Fut, E>(
+    consumer: KafkaConsumer<K, V>,
+    options: PerRecord,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    K: Codec + 'static,
+    V: Codec + 'static,
+    K::Output: Send,
+    V::Output: Send,
+    F: Fn(ConsumerRecord<'static, K::Output, V::Output>) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: fmt::Display,
+{
+    let handler = Arc::new(handler);
+    run(consumer, move |records, _context| {
+        let handler = Arc::clone(&handler);
+        async move {
+            let failures = process(records, options, |record| handler(record)).await;
+            if options.fail_whole_batch && !failures.is_empty() {
+                return Err(Diagnostic {
+                    error_type: "record-failures".to_owned(),
+                    error_message: format!("{} records of the batch failed", failures.len()),
+                });
+            }
+            Ok(failures)
+        }
+    })
+    .await
+}
+
+#[cfg(feature = "tracing")]
+async fn observe_batch<T>(records: usize, work: impl Future<Output = T>) -> T {
+    use tracing::Instrument as _;
+    work.instrument(tracing::info_span!("kafka_batch", records))
+        .await
+}
+
+#[cfg(not(feature = "tracing"))]
+async fn observe_batch<T>(_: usize, work: impl Future<Output = T>) -> T {
+    work.await
+}

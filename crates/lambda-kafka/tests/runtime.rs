@@ -1,0 +1,140 @@
+//! The runtime helpers without a runtime: decoding a batch, per-record processing with
+//! partial batch responses, and diagnostics.
+
+#![cfg(all(feature = "runtime", feature = "testing", feature = "json"))]
+
+use std::sync::Mutex;
+
+use lambda_kafka::json::Json;
+use lambda_kafka::runtime::{ConsumerRecords, PerRecord, diagnostic, process};
+use lambda_kafka::testing::{EventBuilder, RecordBuilder};
+use lambda_kafka::{KafkaConsumer, KafkaEvent, Parsed};
+use serde_json::json;
+
+fn batch() -> String {
+    EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(b"1"))
+        .record(RecordBuilder::new("orders", 1, 1).value(b"-1"))
+        .record(RecordBuilder::new("orders", 0, 2).value(b"two"))
+        .record(RecordBuilder::new("orders", 1, 2).value(b"4"))
+        .record(RecordBuilder::new("orders", 0, 3).value(b"5"))
+        .to_json()
+}
+
+#[test]
+fn decode_keeps_the_event_facts_and_groups() {
+    let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    let records = ConsumerRecords::decode(&consumer, &batch()).unwrap();
+    assert_eq!(records.source(), Some("aws:kafka"));
+    assert!(records.source_arn().is_some());
+    assert!(records.bootstrap_servers().is_some());
+    assert_eq!(records.len(), 5);
+    let groups: Vec<(String, Vec<i64>)> = records
+        .partitions()
+        .into_iter()
+        .map(|(name, members)| {
+            let offsets = members
+                .iter()
+                .map(|r| {
+                    r.as_ref().map_or_else(
+                        |e| e.record().unwrap().offset,
+                        lambda_kafka::ConsumerRecord::offset,
+                    )
+                })
+                .collect();
+            (name, offsets)
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("orders-0".to_owned(), vec![1, 2, 3]),
+            ("orders-1".to_owned(), vec![1, 2])
+        ]
+    );
+    let err = ConsumerRecords::decode(&consumer, r#"{"Records":[]}"#).unwrap_err();
+    assert_eq!(diagnostic(&err).error_type, "invalid-event");
+    assert_eq!(
+        diagnostic(&err).error_message,
+        "not a Lambda Kafka event: missing field `records` at line 1 column 14"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn per_record_processing_reports_exactly_the_failures_in_order() {
+    let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    for concurrent in [false, true] {
+        let seen = Mutex::new(Vec::new());
+        let records = ConsumerRecords::decode(&consumer, &batch()).unwrap();
+        let failures = process(
+            records,
+            PerRecord::new().concurrent_partitions(concurrent),
+            |record| {
+                seen.lock()
+                    .unwrap()
+                    .push((record.partition(), record.offset()));
+                let value = record.value;
+                async move {
+                    if value == Some(-1) {
+                        Err("negative")
+                    } else {
+                        Ok(())
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(
+            serde_json::to_value(&failures).unwrap(),
+            json!({"batchItemFailures": [
+                {"itemIdentifier": {"partition": "orders-0", "offset": 2}},
+                {"itemIdentifier": {"partition": "orders-1", "offset": 1}}
+            ]}),
+            "concurrent: {concurrent}"
+        );
+        let seen = seen.into_inner().unwrap();
+        for partition in [0, 1] {
+            let offsets: Vec<i64> = seen
+                .iter()
+                .filter(|(p, _)| *p == partition)
+                .map(|(_, o)| *o)
+                .collect();
+            let mut sorted = offsets.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                offsets, sorted,
+                "records of partition {partition} ran in order"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn validation_rejections_land_in_the_response() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Order {
+        quantity: u32,
+    }
+    use lambda_kafka::CodecExt as _;
+    let consumer = KafkaConsumer::new().value(Json::<Order>::new().parse_with(|o: Order| {
+        if o.quantity == 0 {
+            Err("quantity: must be positive")
+        } else {
+            Ok(o)
+        }
+    }));
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(br#"{"quantity":1}"#))
+        .record(RecordBuilder::new("orders", 0, 2).value(br#"{"quantity":0}"#))
+        .to_json();
+    let records = ConsumerRecords::decode(&consumer, &json).unwrap();
+    let failures = process(records, PerRecord::new(), |_| async { Ok::<(), &str>(()) }).await;
+    assert_eq!(failures.len(), 1);
+    assert_eq!(
+        failures.iter().next().unwrap().item_identifier().offset(),
+        2
+    );
+    let event = KafkaEvent::from_str(&json).unwrap();
+    let err = consumer.records(&event).nth(1).unwrap().unwrap_err();
+    assert_eq!(diagnostic(&err).error_type, "output-serializer");
+}
