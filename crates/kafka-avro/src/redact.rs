@@ -165,4 +165,17 @@ mod tests {
         );
         assert!(redact(&"x".repeat(1000)).chars().count() <= 401);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_redacted_without_panicking(text in "\\PC*") {
+            let _ = redact(&text);
+        }
+
+        #[test]
+        fn quoted_and_nested_text_is_redacted_without_panicking(text in "[\"()\\[\\]{}a-zé \\\\]*") {
+            let wrapped = format!("got: String({text}) and Int({text}");
+            let _ = redact(&wrapped);
+        }
+    }
 }
