@@ -19,6 +19,8 @@ use std::time::Instant;
 const PACKAGES: &[&str] = &[
     "kafka-core",
     "kafka-json",
+    "kafka-avro",
+    "kafka-protobuf",
     "lambda-kafka",
     "lambda-kafka-cli",
 ];
@@ -160,7 +162,50 @@ fn ci() -> Result<(), String> {
     )?;
     examples()?;
     powerset()?;
+    json_only_links_no_other_format()?;
     deny()
+}
+
+/// `lambda-kafka` with JSON alone must not build any Avro or Protobuf code.
+fn json_only_links_no_other_format() -> Result<(), String> {
+    let line = "cargo tree -p lambda-kafka --no-default-features --features json -e normal";
+    eprintln!("\n==> {line}");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "tree",
+            "-p",
+            "lambda-kafka",
+            "--no-default-features",
+            "--features",
+            "json",
+        ])
+        .args(["-e", "normal", "--prefix", "none"])
+        .output()
+        .map_err(|e| format!("{line}: {e}"))?;
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let foreign: Vec<&str> = tree
+        .lines()
+        .filter(|l| {
+            [
+                "apache-avro ",
+                "prost ",
+                "prost-reflect ",
+                "protox ",
+                "kafka-avro ",
+                "kafka-protobuf ",
+            ]
+            .iter()
+            .any(|name| l.starts_with(name))
+        })
+        .collect();
+    if output.status.success() && !foreign.is_empty() {
+        return Err(format!("{line}: links {}", foreign.join(", ")));
+    }
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(line.to_owned())
+    }
 }
 
 fn examples() -> Result<(), String> {
