@@ -138,3 +138,42 @@ async fn validation_rejections_land_in_the_response() {
     let err = consumer.records(&event).nth(1).unwrap().unwrap_err();
     assert_eq!(diagnostic(&err).error_type, "output-serializer");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Any batch, any records failing to decode or in the handler, partitions run one after
+    /// another or concurrently: the response lists exactly those records, each once.
+    #[test]
+    fn runtime_response_lists_exactly_the_failed_records(
+        records in proptest::collection::vec((0u8..4, proptest::prelude::any::<bool>(), proptest::prelude::any::<bool>()), 0..40),
+        concurrent in proptest::prelude::any::<bool>(),
+    ) {
+        let mut builder = EventBuilder::msk();
+        let mut expected = std::collections::BTreeSet::new();
+        let mut next = [0i64; 4];
+        for (partition, undecodable, refused) in &records {
+            let offset = next[usize::from(*partition)];
+            next[usize::from(*partition)] += 1;
+            let value: &[u8] = if *undecodable { b"x" } else if *refused { b"-1" } else { b"1" };
+            builder = builder.record(RecordBuilder::new("t", i32::from(*partition), offset).value(value));
+            if *undecodable || *refused {
+                expected.insert((format!("t-{partition}"), offset));
+            }
+        }
+        let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+        let batch = ConsumerRecords::decode(&consumer, &builder.to_json()).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let failures = runtime.block_on(process(batch, PerRecord::new().concurrent_partitions(concurrent), |record| {
+            let refused = record.value == Some(-1);
+            async move { if refused { Err("refused") } else { Ok(()) } }
+        }));
+        let listed: Vec<(String, i64)> = failures
+            .iter()
+            .map(|f| (f.item_identifier().partition().to_owned(), f.item_identifier().offset()))
+            .collect();
+        let unique: std::collections::BTreeSet<_> = listed.iter().cloned().collect();
+        proptest::prop_assert_eq!(listed.len(), unique.len());
+        proptest::prop_assert_eq!(unique, expected);
+    }
+}

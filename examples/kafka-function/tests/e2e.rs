@@ -1,0 +1,194 @@
+//! `kafka-function` under cargo-lambda's Lambda runtime emulator: a real Runtime API, the
+//! function binary pointed at it, and invocations over HTTP.
+//!
+//! Needs `cargo lambda` (`pip install cargo-lambda`). Without it the tests say they were
+//! skipped, unless `LAMBDA_KAFKA_E2E=required` (as `.ci/run` sets), which makes that a
+//! failure.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Kills a process when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn emulator_available() -> bool {
+    let found = Command::new("cargo")
+        .args(["lambda", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var("LAMBDA_KAFKA_E2E").as_deref() != Ok("required"),
+            "cargo lambda is not installed (pip install cargo-lambda)"
+        );
+        eprintln!("SKIPPED: cargo lambda is not installed; the end-to-end test did not run");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// A fresh emulator (abandoned invocations stay queued in one) with the function
+/// attached, configured by `env`.
+fn start(env: &[(&str, &str)]) -> (Running, Running, u16) {
+    let port = free_port();
+    let emulator = Running(
+        Command::new("cargo")
+            .args([
+                "lambda",
+                "watch",
+                "--only-lambda-apis",
+                "--invoke-address",
+                "127.0.0.1",
+            ])
+            .args(["--invoke-port", &port.to_string()])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cargo lambda watch starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the emulator did not open port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let function = Running(
+        Command::new(env!("CARGO_BIN_EXE_kafka-function"))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "kafka-function")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env(
+                "AWS_LAMBDA_RUNTIME_API",
+                format!("http://127.0.0.1:{port}/.rt/kafka-function"),
+            )
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the function starts"),
+    );
+    (emulator, function, port)
+}
+
+/// Invokes the function with a bundled event; returns the status and the JSON body.
+fn invoke(port: u16, event: &str) -> (u16, Value) {
+    let body = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("events")
+            .join(event),
+    )
+    .expect("event");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut response = agent
+        .post(&format!(
+            "http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"
+        ))
+        .send(&body[..])
+        .expect("the invocation answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
+}
+
+#[test]
+fn a_clean_batch_has_no_failures() {
+    if !emulator_available() {
+        return;
+    }
+    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "json")]);
+    assert_eq!(
+        invoke(port, "clean.json"),
+        (200, json!({"batchItemFailures": []}))
+    );
+}
+
+#[test]
+fn poison_records_are_listed_exactly() {
+    if !emulator_available() {
+        return;
+    }
+    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "json")]);
+    assert_eq!(
+        invoke(port, "poison.json"),
+        (
+            200,
+            json!({"batchItemFailures": [
+                {"itemIdentifier": {"partition": "orders-0", "offset": 11}},
+                {"itemIdentifier": {"partition": "orders-1", "offset": 20}}
+            ]})
+        )
+    );
+    // Read as text, every value decodes: nothing fails.
+    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "bytes")]);
+    let (status, body) = invoke(port, "poison.json");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["batchItemFailures"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
+}
+
+#[test]
+fn an_invalid_event_is_an_error_with_its_type() {
+    if !emulator_available() {
+        return;
+    }
+    let (_emulator, _function, port) = start(&[]);
+    let (status, body) = invoke(port, "not-kafka.json");
+    assert_eq!(status, 500);
+    assert_eq!(body["errorType"], "invalid-event");
+    assert_eq!(
+        body["errorMessage"],
+        "not a Lambda Kafka event: missing field `records` at line 8 column 1"
+    );
+}
+
+#[test]
+fn bad_configuration_fails_the_cold_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kafka-function"))
+        .env("VALUE_FORMAT", "xml")
+        .env("AWS_LAMBDA_RUNTIME_API", "http://127.0.0.1:9/.rt/none")
+        .output()
+        .expect("the function runs");
+    assert!(!output.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        text.contains("VALUE_FORMAT=xml: expected string, json, avro, protobuf or bytes"),
+        "{text}"
+    );
+}
