@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::args::DecodeArgs;
-use crate::codec::CliCodec;
+use crate::codec;
 
 /// Exit status when a record failed and decoding stopped.
 const EXIT_RECORD_FAILED: u8 = 1;
@@ -19,8 +19,8 @@ const EXIT_KEPT_GOING: u8 = 2;
 
 /// Decodes the event; `Err` is a usage problem (exit 64), `Ok` the exit status.
 pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
-    let key = CliCodec::build(args, true)?;
-    let value = CliCodec::build(args, false)?;
+    let key = codec::build(args, true)?;
+    let value = codec::build(args, false)?;
     let consumer = KafkaConsumer::with_codecs(key, value)
         .key_wire_format(args.key_wire_format.unwrap_or(args.wire_format).into())
         .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format).into());

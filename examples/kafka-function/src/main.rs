@@ -12,57 +12,10 @@
 //!
 //! A bad setting fails the cold start with a message naming it.
 
-use std::path::PathBuf;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use lambda_kafka::avro::{AvroJson, AvroSchemas, SchemaStore};
-use lambda_kafka::json::JsonValue;
-use lambda_kafka::protobuf::dynamic::{ProtoJson, ProtoSchema};
+use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 use lambda_kafka::runtime::{self, PerRecord};
-use lambda_kafka::{
-    Codec, DecodeError, Format, KafkaConsumer, Payload, SchemaId, Utf8, WireFormat,
-};
+use lambda_kafka::{KafkaConsumer, WireFormat};
 use serde_json::Value;
-
-/// A key or value codec chosen by name; every format decodes to JSON for logging.
-enum AnyCodec {
-    Text,
-    Bytes,
-    Json,
-    Avro(AvroJson),
-    Protobuf(ProtoJson),
-}
-
-impl Codec for AnyCodec {
-    type Output = Value;
-
-    fn format(&self) -> Format {
-        match self {
-            Self::Json => Format::Json,
-            Self::Avro(_) => Format::Avro,
-            Self::Protobuf(_) => Format::Protobuf,
-            Self::Text | Self::Bytes => Format::Other,
-        }
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        match self {
-            Self::Avro(codec) => codec.knows_schema_id(id),
-            _ => false,
-        }
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
-        match self {
-            Self::Text => Utf8.decode(payload).map(Value::String),
-            Self::Bytes => Ok(Value::String(STANDARD.encode(payload.bytes))),
-            Self::Json => JsonValue::new().decode(payload),
-            Self::Avro(codec) => codec.decode(payload),
-            Self::Protobuf(codec) => codec.decode(payload),
-        }
-    }
-}
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -72,51 +25,27 @@ fn var(name: &str) -> Option<String> {
 fn codec(side: &str) -> Result<AnyCodec, String> {
     let format_var = format!("{side}_FORMAT");
     let schema_var = format!("{side}_SCHEMA");
-    let format = var(&format_var).unwrap_or_else(|| "string".to_owned());
-    let schema = var(&schema_var).map(PathBuf::from);
-    let message = var(&format!("{side}_MESSAGE"));
-    let codec = match format.as_str() {
-        "string" => AnyCodec::Text,
-        "bytes" => AnyCodec::Bytes,
-        "json" => AnyCodec::Json,
-        "avro" => {
-            let mut builder = AvroSchemas::builder();
-            if let Some(path) = &schema {
-                builder = builder.schema_file(path);
-            }
-            if let Some(dir) = var("SCHEMA_DIR") {
-                builder = builder
-                    .store(SchemaStore::from_dir(dir).map_err(|e| format!("SCHEMA_DIR: {e}"))?);
-            }
-            let schemas = builder
-                .build()
-                .map_err(|e| format!("{format_var}=avro: {e}"))?;
-            AnyCodec::Avro(schemas.json())
-        }
-        "protobuf" => {
-            let path = schema
-                .as_ref()
-                .ok_or_else(|| format!("{format_var}=protobuf needs {schema_var}"))?;
-            let parsed = if path.extension().is_some_and(|e| e == "proto") {
-                let folder = path.parent().map(PathBuf::from).unwrap_or_default();
-                ProtoSchema::from_files(&[path], &[folder])
-            } else {
-                let bytes = std::fs::read(path).map_err(|e| format!("{schema_var}: {e}"))?;
-                ProtoSchema::from_descriptor_set(&bytes)
-            };
-            let parsed = match &message {
-                Some(name) => parsed.and_then(|s| s.message(name)),
-                None => parsed,
-            };
-            AnyCodec::Protobuf(parsed.map_err(|e| format!("{schema_var}: {e}"))?.json())
-        }
-        other => {
-            return Err(format!(
-                "{format_var}={other}: expected string, json, avro, protobuf or bytes"
-            ));
-        }
+    let format: FormatName = var(&format_var)
+        .unwrap_or_else(|| "string".to_owned())
+        .parse()
+        .map_err(|e| format!("{format_var}={e}"))?;
+    let spec = CodecSpec {
+        format,
+        schema: var(&schema_var).map(Into::into),
+        message: var(&format!("{side}_MESSAGE")),
+        schema_dir: var("SCHEMA_DIR").map(Into::into),
     };
-    Ok(codec)
+    AnyCodec::build(&spec).map_err(|error| match error {
+        SpecError::NeedsSchema => format!("{format_var}={format} needs {schema_var}"),
+        SpecError::SchemaNotApplicable => {
+            format!("{schema_var} does not apply to {format_var}={format}")
+        }
+        SpecError::MessageNotApplicable => {
+            format!("{side}_MESSAGE applies to {format_var}=protobuf only")
+        }
+        SpecError::Schema(e) => format!("{schema_var}: {e}"),
+        other => format!("{format_var}={format}: {other:?}"),
+    })
 }
 
 fn wire_format(name: &str, default: WireFormat) -> Result<WireFormat, String> {
