@@ -9,13 +9,14 @@
 use std::hint::black_box;
 
 use apache_avro::reader::datum::GenericDatumReader;
-use base64::Engine as _;
 use base64::engine::Simd;
 use base64::engine::general_purpose::GeneralPurposeConfig;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kafka_avro::AvroSchemas;
-use kafka_core::{KafkaConsumer, KafkaEvent, RawPayload, Utf8, WireFormat};
-use lambda_kafka_bench::{AvroOrder, ORDER_AVSC, Payloads, big_event, envelope_and_base64};
+use kafka_core::{KafkaConsumer, KafkaEvent, Utf8, WireFormat};
+use lambda_kafka_bench::{
+    AvroOrder, ORDER_AVSC, Payloads, big_event, by_hand, envelope_and_base64,
+};
 
 const RECORDS: u64 = 10_000;
 
@@ -47,27 +48,10 @@ fn decode(c: &mut Criterion) {
         let engine = Simd::standard(GeneralPurposeConfig::new());
         let mut buffer = Vec::new();
         b.iter(|| {
-            let event = KafkaEvent::from_str(&raw).expect("event");
-            let mut n = 0;
-            for record in event.records() {
-                if let RawPayload::Base64(text) = record.key() {
-                    buffer.clear();
-                    engine
-                        .decode_vec(text.as_bytes(), &mut buffer)
-                        .expect("base64");
-                    black_box(String::from_utf8(buffer.clone()).expect("UTF-8"));
-                }
-                if let RawPayload::Base64(text) = record.value() {
-                    buffer.clear();
-                    engine
-                        .decode_vec(text.as_bytes(), &mut buffer)
-                        .expect("base64");
-                    let order: AvroOrder = reader.read_deser(&mut &buffer[..]).expect("order");
-                    n += usize::from(order.quantity > 0);
-                    black_box(order);
-                }
-            }
-            black_box(n)
+            black_box(by_hand(&raw, &engine, &mut buffer, |bytes| {
+                let order: AvroOrder = reader.read_deser(&mut &bytes[..]).expect("order");
+                usize::from(black_box(order).quantity > 0)
+            }))
         });
     });
 

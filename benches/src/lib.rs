@@ -211,6 +211,35 @@ pub fn envelope_and_base64(
     bytes
 }
 
+/// The loop a hand-written consumer runs: parse the envelope, decode each key's base64
+/// into a `String`, and hand each value's bytes to `value`; returns the sum of what
+/// `value` returns.
+///
+/// # Panics
+/// When the input is not an event with valid base64 and UTF-8 keys (benchmark inputs are).
+pub fn by_hand(
+    input: &str,
+    engine: &base64::engine::Simd,
+    buffer: &mut Vec<u8>,
+    mut value: impl FnMut(&[u8]) -> usize,
+) -> usize {
+    let event = kafka_core::KafkaEvent::from_str(input).expect("event");
+    let mut n = 0;
+    for record in event.records() {
+        if let kafka_core::RawPayload::Base64(text) = record.key() {
+            buffer.clear();
+            engine.decode_vec(text.as_bytes(), buffer).expect("base64");
+            std::hint::black_box(String::from_utf8(buffer.clone()).expect("UTF-8"));
+        }
+        if let kafka_core::RawPayload::Base64(text) = record.value() {
+            buffer.clear();
+            engine.decode_vec(text.as_bytes(), buffer).expect("base64");
+            n += value(buffer);
+        }
+    }
+    n
+}
+
 /// The vectors' Avro schema of an order.
 pub const ORDER_AVSC: &str = include_str!("../../testdata/vectors/schemas/order.avsc");
 
