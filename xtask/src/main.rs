@@ -21,6 +21,7 @@ const PACKAGES: &[&str] = &[
     "kafka-json",
     "kafka-avro",
     "kafka-protobuf",
+    "kafka-idempotency",
     "lambda-kafka",
     "lambda-kafka-cli",
 ];

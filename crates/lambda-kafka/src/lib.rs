@@ -53,6 +53,14 @@ pub mod protobuf {
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod runtime;
 
+/// Idempotent processing: each record's effect once across Lambda's retries.
+#[cfg(feature = "idempotency")]
+#[cfg_attr(docsrs, doc(cfg(feature = "idempotency")))]
+pub mod idempotency {
+    #[doc(inline)]
+    pub use kafka_idempotency::*;
+}
+
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod any;

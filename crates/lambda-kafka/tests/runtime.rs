@@ -177,3 +177,56 @@ proptest::proptest! {
         proptest::prop_assert_eq!(unique, expected);
     }
 }
+
+#[cfg(feature = "idempotency")]
+#[tokio::test(flavor = "current_thread")]
+async fn replays_are_skipped_and_in_progress_records_land_in_the_response() {
+    use lambda_kafka::idempotency::{DataRecord, Idempotency, InMemoryStore, Status, Store};
+
+    let idempotency = Idempotency::new(InMemoryStore::new());
+    // Another invocation holds orders-0-3.
+    let far = i64::MAX / 2;
+    idempotency
+        .store()
+        .save(DataRecord {
+            id: "orders-0-3".into(),
+            status: Status::InProgress,
+            expiration: far / 1000,
+            in_progress_expiration: Some(far),
+            data: None,
+            validation: None,
+        })
+        .await
+        .unwrap();
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(b"10"))
+        .record(RecordBuilder::new("orders", 0, 2).value(b"20"))
+        .record(RecordBuilder::new("orders", 0, 3).value(b"30"))
+        .to_json();
+    let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    let charged = Mutex::new(Vec::new());
+    for _replay in 0..2 {
+        let records = ConsumerRecords::decode(&consumer, &json).unwrap();
+        let failures = process(records, PerRecord::new(), |record| {
+            let key = record.idempotency_key();
+            let amount = record.value.unwrap_or_default();
+            let (idempotency, charged) = (&idempotency, &charged);
+            async move {
+                idempotency
+                    .run(&key, None, std::time::Duration::from_secs(60), || async {
+                        charged.lock().unwrap().push(amount);
+                        Ok::<i64, String>(amount)
+                    })
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .await;
+        assert_eq!(
+            serde_json::to_value(&failures).unwrap(),
+            json!({"batchItemFailures": [{"itemIdentifier": {"partition": "orders-0", "offset": 3}}]})
+        );
+    }
+    // Each record charged once across the replay; the one in progress elsewhere not at all.
+    assert_eq!(charged.into_inner().unwrap(), [10, 20]);
+}
