@@ -15,7 +15,8 @@
 //! - with payload validation, the same key with a different payload is an error.
 //!
 //! The [`Store`] trait keeps the entries; [`InMemoryStore`] is the embedded one (tests,
-//! single-instance use). Entries carry the attribute names Powertools' idempotency tables
+//! single-instance use), and `dynamodb::DynamoDbStore` (feature `dynamodb`) shares them
+//! between instances, with conditional writes. Entries carry the attribute names Powertools' idempotency tables
 //! use (`id`, `status`, `expiration` in epoch seconds, `in_progress_expiration` in epoch
 //! milliseconds, `data`, `validation`).
 //!
@@ -41,6 +42,9 @@
 //! # }) }
 //! ```
 
+#[cfg(feature = "dynamodb")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dynamodb")))]
+pub mod dynamodb;
 mod memory;
 
 use std::fmt;
