@@ -38,6 +38,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("avro_schema_evolution", "avro,testing"),
     ("protobuf_dynamic", "protobuf-dynamic"),
     ("validation", "json,garde"),
+    ("idempotency", "json,runtime,dynamodb"),
 ];
 
 /// Examples that are Lambda functions: built, not run (they wait for a Runtime API).

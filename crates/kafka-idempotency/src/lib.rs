@@ -173,6 +173,9 @@ pub struct Idempotency<S> {
     store: S,
     ttl: Duration,
     validate_payload: bool,
+    /// Completed entries this instance saw, so that a warm invocation's replay needs no
+    /// store call.
+    cache: Option<std::sync::Mutex<std::collections::HashMap<String, DataRecord>>>,
 }
 
 /// The default time a completed entry counts: one hour.
@@ -185,7 +188,62 @@ impl<S: Store> Idempotency<S> {
             store,
             ttl: DEFAULT_TTL,
             validate_payload: false,
+            cache: None,
         }
+    }
+
+    /// Keep completed entries in this instance's memory too, in front of the store:
+    /// replays reaching a warm instance are answered without a store call.
+    #[must_use]
+    pub fn local_cache(mut self, yes: bool) -> Self {
+        self.cache = yes.then(Default::default);
+        self
+    }
+
+    fn cached(&self, key: &str, now_ms: i64) -> Option<DataRecord> {
+        let cache = self.cache.as_ref()?;
+        let mut entries = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match entries.get(key) {
+            Some(entry) if entry.is_live(now_ms) => Some(entry.clone()),
+            Some(_) => {
+                entries.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn remember(&self, entry: &DataRecord) {
+        if let Some(cache) = &self.cache {
+            let mut entries = cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            entries.insert(entry.id.clone(), entry.clone());
+        }
+    }
+
+    /// Runs `handler` for a Kafka record under its `topic-partition-offset` key, the
+    /// record's original value being the payload that validation compares. For another
+    /// key (an order id, say), call [`Idempotency::run`] with it.
+    ///
+    /// # Errors
+    /// See [`IdempotencyError`].
+    pub async fn run_record<K, V, T, E, F, Fut>(
+        &self,
+        record: &kafka_core::ConsumerRecord<'_, K, V>,
+        remaining: Duration,
+        handler: F,
+    ) -> Result<T, IdempotencyError<E>>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let payload = record.original_value().as_base64().map(str::as_bytes);
+        self.run(&record.idempotency_key(), payload, remaining, handler)
+            .await
     }
 
     /// How long a completed entry counts.
@@ -227,6 +285,15 @@ impl<S: Store> Idempotency<S> {
     {
         let now_ms = now_ms();
         let validation = (self.validate_payload).then(|| payload.map(hash)).flatten();
+        if let Some(done) = self.cached(key, now_ms)
+            && (validation.is_none() || done.validation.is_none() || done.validation == validation)
+        {
+            let data = done.data.unwrap_or_else(|| "null".to_owned());
+            return serde_json::from_str(&data).map_err(|e| IdempotencyError::Result {
+                key: key.to_owned(),
+                reason: e.to_string(),
+            });
+        }
         let entry = DataRecord {
             id: key.to_owned(),
             status: Status::InProgress,
@@ -246,6 +313,7 @@ impl<S: Store> Idempotency<S> {
             }
             return match existing.status {
                 Status::Completed => {
+                    self.remember(&existing);
                     let data = existing.data.unwrap_or_else(|| "null".to_owned());
                     serde_json::from_str(&data).map_err(|e| IdempotencyError::Result {
                         key: key.to_owned(),
@@ -265,16 +333,16 @@ impl<S: Store> Idempotency<S> {
                         reason: e.to_string(),
                     })?;
                 let now_ms = self::now_ms();
-                self.store
-                    .save(DataRecord {
-                        id: key.to_owned(),
-                        status: Status::Completed,
-                        expiration: (now_ms / 1000).saturating_add(seconds(self.ttl)),
-                        in_progress_expiration: None,
-                        data: Some(data),
-                        validation,
-                    })
-                    .await?;
+                let done = DataRecord {
+                    id: key.to_owned(),
+                    status: Status::Completed,
+                    expiration: (now_ms / 1000).saturating_add(seconds(self.ttl)),
+                    in_progress_expiration: None,
+                    data: Some(data),
+                    validation,
+                };
+                self.store.save(done.clone()).await?;
+                self.remember(&done);
                 Ok(result)
             }
             Err(error) => {

@@ -166,3 +166,104 @@ async fn a_stored_result_of_another_type_is_an_error() {
         "{err}"
     );
 }
+
+/// Counts the store calls of an in-memory store.
+#[derive(Default)]
+struct Counting {
+    inner: InMemoryStore,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Store for Counting {
+    async fn put_if_absent(
+        &self,
+        record: DataRecord,
+        now_ms: i64,
+    ) -> Result<Option<DataRecord>, kafka_idempotency::StoreError> {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.put_if_absent(record, now_ms).await
+    }
+
+    async fn save(&self, record: DataRecord) -> Result<(), kafka_idempotency::StoreError> {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.save(record).await
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), kafka_idempotency::StoreError> {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.delete(id).await
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_local_cache_answers_warm_replays_without_the_store() {
+    let idempotency = Idempotency::new(Counting::default()).local_cache(true);
+    for _ in 0..3 {
+        let n: u8 = idempotency
+            .run("k", None, MINUTE, || async { Ok::<u8, String>(5) })
+            .await
+            .unwrap();
+        assert_eq!(n, 5);
+    }
+    // One put (in progress) and one save (completed); the replays hit the cache.
+    assert_eq!(
+        idempotency
+            .store()
+            .calls
+            .load(std::sync::atomic::Ordering::Relaxed),
+        2
+    );
+    let uncached = Idempotency::new(Counting::default());
+    for _ in 0..3 {
+        uncached
+            .run("k", None, MINUTE, || async { Ok::<u8, String>(5) })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        uncached
+            .store()
+            .calls
+            .load(std::sync::atomic::Ordering::Relaxed),
+        4
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn records_run_under_their_coordinates_and_original_value() {
+    use kafka_core::testing::{EventBuilder, RecordBuilder};
+    use kafka_core::{KafkaConsumer, KafkaEvent};
+
+    let first = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 2, 9).value(b"10"))
+        .to_json();
+    let changed = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 2, 9).value(b"99"))
+        .to_json();
+    let idempotency = Idempotency::new(InMemoryStore::new()).payload_validation(true);
+    let consumer = KafkaConsumer::new();
+    let event = KafkaEvent::from_str(&first).unwrap();
+    let record = consumer.decode_all(&event).unwrap().remove(0);
+    let n: u8 = idempotency
+        .run_record(&record, MINUTE, || async { Ok::<u8, String>(1) })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        idempotency.store().get("orders-2-9").unwrap().status,
+        Status::Completed
+    );
+    let event = KafkaEvent::from_str(&changed).unwrap();
+    let record = consumer.decode_all(&event).unwrap().remove(0);
+    let err = idempotency
+        .run_record(&record, MINUTE, || async { Ok::<u8, String>(2) })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "idempotency key orders-2-9 was used with another payload"
+    );
+}

@@ -47,9 +47,16 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// One emulator at a time: emulators started at once by parallel tests have been seen to
+/// refuse an invocation.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A fresh emulator (abandoned invocations stay queued in one) with the function
-/// attached, configured by `env`.
-fn start(env: &[(&str, &str)]) -> (Running, Running, u16) {
+/// attached, configured by `env`; the guard keeps other tests' emulators waiting.
+fn start(env: &[(&str, &str)]) -> (std::sync::MutexGuard<'static, ()>, Running, Running, u16) {
+    let guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let port = free_port();
     let emulator = Running(
         Command::new("cargo")
@@ -90,7 +97,7 @@ fn start(env: &[(&str, &str)]) -> (Running, Running, u16) {
             .spawn()
             .expect("the function starts"),
     );
-    (emulator, function, port)
+    (guard, emulator, function, port)
 }
 
 /// Invokes the function with a bundled event; returns the status and the JSON body.
@@ -111,7 +118,7 @@ fn invoke(port: u16, event: &str) -> (u16, Value) {
             "http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"
         ))
         .send(&body[..])
-        .expect("the invocation answers");
+        .unwrap_or_else(|e| panic!("the invocation of {event} got no answer: {e}"));
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().expect("a body");
     (
@@ -125,7 +132,7 @@ fn a_clean_batch_has_no_failures() {
     if !emulator_available() {
         return;
     }
-    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "json")]);
+    let (_guard, _emulator, _function, port) = start(&[("VALUE_FORMAT", "json")]);
     assert_eq!(
         invoke(port, "clean.json"),
         (200, json!({"batchItemFailures": []}))
@@ -137,7 +144,7 @@ fn poison_records_are_listed_exactly() {
     if !emulator_available() {
         return;
     }
-    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "json")]);
+    let (guard, emulator, function, port) = start(&[("VALUE_FORMAT", "json")]);
     assert_eq!(
         invoke(port, "poison.json"),
         (
@@ -148,8 +155,9 @@ fn poison_records_are_listed_exactly() {
             ]})
         )
     );
-    // Read as text, every value decodes: nothing fails.
-    let (_emulator, _function, port) = start(&[("VALUE_FORMAT", "bytes")]);
+    drop((function, emulator, guard));
+    // Read as bytes, every value decodes: only the broken base64 fails.
+    let (_guard, _emulator, _function, port) = start(&[("VALUE_FORMAT", "bytes")]);
     let (status, body) = invoke(port, "poison.json");
     assert_eq!(status, 200);
     assert_eq!(
@@ -164,7 +172,7 @@ fn an_invalid_event_is_an_error_with_its_type() {
     if !emulator_available() {
         return;
     }
-    let (_emulator, _function, port) = start(&[]);
+    let (_guard, _emulator, _function, port) = start(&[]);
     let (status, body) = invoke(port, "not-kafka.json");
     assert_eq!(status, 500);
     assert_eq!(body["errorType"], "invalid-event");
