@@ -10,6 +10,8 @@
 //!
 //! Each step prints what it runs; the first failure stops the task with its exit status.
 
+mod fuzz;
+
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -50,7 +52,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "powerset" => powerset(),
         "examples" => examples(),
-        "fuzz" => fuzz(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!("usage: cargo xtask ci | powerset | examples | fuzz [SECONDS] [TARGET...]");
             return ExitCode::from(64);
@@ -63,51 +65,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The cargo-fuzz targets, by file name in `fuzz/fuzz_targets`.
-fn fuzz_targets() -> Result<Vec<String>, String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/fuzz_targets");
-    let mut targets: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "rs").then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    targets.sort();
-    Ok(targets)
-}
-
-fn fuzz(args: &[String]) -> Result<(), String> {
-    let (seconds, named) = match args.split_first() {
-        Some((first, rest)) if first.parse::<u64>().is_ok() => (first.clone(), rest.to_vec()),
-        _ => ("60".to_owned(), args.to_vec()),
-    };
-    let targets = if named.is_empty() {
-        fuzz_targets()?
-    } else {
-        named
-    };
-    let fuzz_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
-    for target in &targets {
-        let corpus = fuzz_dir.join("corpus").join(target);
-        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-        let time = format!("-max_total_time={seconds}");
-        eprintln!("\n==> cargo fuzz run {target} -- {time}");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&fuzz_dir)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .args(["fuzz", "run", target, "--", &time, "-print_final_stats=1"])
-            .status()
-            .map_err(|e| format!("cargo fuzz run {target}: {e}"))?;
-        if !status.success() {
-            return Err(format!(
-                "cargo fuzz run {target} (see fuzz/artifacts/{target})"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Runs `cargo` with `args` (and extra environment), failing with the command line.

@@ -6,6 +6,7 @@ use apache_avro::types::Value;
 use apache_avro::{AvroResult, Schema};
 use serde::de::DeserializeOwned;
 
+use crate::direct::Plan;
 use crate::rename::AnyName;
 
 /// The schemas a reader works with.
@@ -25,6 +26,9 @@ pub(crate) struct Reading<'s> {
     output: &'s Schema,
     /// Its named types, to follow references when mapping values to JSON.
     names: ResolvedSchema<'s>,
+    /// The writer schema compiled for the direct serde reader, when no resolution is
+    /// needed and the reader handles every type in it.
+    plan: Option<Plan>,
 }
 
 self_cell::self_cell!(
@@ -84,10 +88,16 @@ impl Decoder {
                 .maybe_reader_schema(s.reader.as_ref())
                 .maybe_resolved_reader_schemata(reader_names)
                 .build()?;
+            let plan = if s.reader.is_none() {
+                Plan::compile(&s.writer, names.get_names())
+            } else {
+                None
+            };
             Ok(Reading {
                 datum,
                 output,
                 names,
+                plan,
             })
         })
     }
@@ -121,6 +131,11 @@ impl Decoder {
             let AnyName(value) = self.borrow_dependent().datum.read_deser(bytes)?;
             Ok(value)
         }
+    }
+
+    /// The plan of the direct serde reader, if it reads this schema.
+    pub(crate) fn plan(&self) -> Option<&Plan> {
+        self.borrow_dependent().plan.as_ref()
     }
 
     /// The schema decoded values follow, and its named types.

@@ -62,6 +62,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod decoder;
+mod direct;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod encode;
@@ -174,6 +175,39 @@ impl AvroSchemas {
         }
     }
 
+    /// Reads a `T` with the direct serde reader; `None` when that reader does not handle
+    /// the payload's schema or the type, and apache-avro's must be used.
+    fn read_direct<T: DeserializeOwned>(
+        &self,
+        payload: &Payload<'_>,
+    ) -> Option<Result<T, DecodeError>> {
+        let decoder = match self.decoder(payload) {
+            Ok(decoder) => decoder,
+            Err(e) => return Some(Err(e)),
+        };
+        let plan = decoder.plan()?;
+        let mut rest = payload.bytes;
+        let value = match direct::from_slice::<T>(plan, &mut rest) {
+            Ok(value) => value,
+            Err(direct::DirectError::Unsupported) => return None,
+            Err(direct::DirectError::Invalid(message)) => {
+                return Some(Err(DecodeError::from_serde(&message)));
+            }
+        };
+        Some(self.check_trailing(payload, rest).map(|()| value))
+    }
+
+    fn check_trailing(&self, payload: &Payload<'_>, rest: &[u8]) -> Result<(), DecodeError> {
+        if !rest.is_empty() && !self.inner.allow_trailing {
+            return Err(DecodeError::new(format!(
+                "{} bytes left after the datum ({} in all): the payload was not written with this schema",
+                rest.len(),
+                payload.bytes.len()
+            )));
+        }
+        Ok(())
+    }
+
     /// Runs `read` on the payload and checks that it used every byte.
     fn read<T>(
         &self,
@@ -183,13 +217,7 @@ impl AvroSchemas {
         let decoder = self.decoder(payload)?;
         let mut rest = payload.bytes;
         let value = read(decoder, &mut rest).map_err(|e| redact::decode_error(&e))?;
-        if !rest.is_empty() && !self.inner.allow_trailing {
-            return Err(DecodeError::new(format!(
-                "{} bytes left after the datum ({} in all): the payload was not written with this schema",
-                rest.len(),
-                payload.bytes.len()
-            )));
-        }
+        self.check_trailing(payload, rest)?;
         Ok((value, decoder))
     }
 }
@@ -404,6 +432,9 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        if let Some(result) = self.schemas.read_direct::<T>(&payload) {
+            return result;
+        }
         let read = |exact| {
             self.schemas
                 .read(&payload, |decoder, bytes| decoder.read_typed(bytes, exact))

@@ -1,0 +1,238 @@
+//! Decoding throughput of one event file, in records per second.
+//!
+//! ```text
+//! throughput --event FILE --value-format json|avro|protobuf [--value-schema P]
+//!            [--value-message NAME] [--wire-format auto|plain|confluent|glue]
+//!            [--typed order | --dynamic | --floor] [--iterations N] [--warmup N]
+//! ```
+//!
+//! Each iteration parses the event from its bytes and decodes every key (as text) and
+//! value, as a function does. `--floor` times only what every consumer pays: the envelope
+//! parse and the base64 of each key and value. `--typed order` decodes values into the
+//! vectors' `Order` types (serde for JSON and Avro, prost for Protobuf); `--dynamic` (the
+//! default) into `serde_json::Value`, Avro's generic value or a `DynamicMessage`.
+//!
+//! The last line printed is one JSON object: `records`, `iterations`, `median_s`, `min_s`,
+//! `records_per_sec`, and `median`, `min`, `max` in records per second (the shape the peer
+//! harness reads).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use base64::engine::Simd;
+use base64::engine::general_purpose::GeneralPurposeConfig;
+use kafka_avro::AvroSchemas;
+use kafka_core::{Codec, KafkaConsumer, KafkaEvent, Utf8, WireFormat};
+use kafka_json::Json;
+use kafka_protobuf::Proto;
+use kafka_protobuf::dynamic::ProtoSchema;
+use lambda_kafka_bench::{
+    AvroOrder, ORDER_AVSC, Order, envelope_and_base64, order_proto_path, proto,
+};
+
+const USAGE: &str = "usage: throughput --event FILE --value-format json|avro|protobuf \
+[--value-schema P] [--value-message NAME] [--wire-format auto|plain|confluent|glue] \
+[--typed order | --dynamic | --floor] [--iterations N] [--warmup N]";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Floor,
+    Typed,
+    Dynamic,
+}
+
+#[derive(Debug)]
+struct Options {
+    event: PathBuf,
+    format: String,
+    schema: Option<PathBuf>,
+    message: String,
+    wire_format: WireFormat,
+    mode: Mode,
+    iterations: usize,
+    warmup: usize,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut event = None;
+    let mut format = None;
+    let mut schema = None;
+    let mut message = "orders.v1.Order".to_owned();
+    let mut wire_format = WireFormat::Auto;
+    let mut mode = Mode::Dynamic;
+    let mut iterations = 20;
+    let mut warmup = 2;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        let count = |text: String| {
+            text.parse::<usize>()
+                .map_err(|_| format!("{flag}: not a count: {text}"))
+        };
+        match flag.as_str() {
+            "--event" => event = Some(PathBuf::from(value()?)),
+            "--value-format" => format = Some(value()?),
+            "--value-schema" => schema = Some(PathBuf::from(value()?)),
+            "--value-message" => message = value()?,
+            "--wire-format" => {
+                wire_format = match value()?.as_str() {
+                    "auto" => WireFormat::Auto,
+                    "plain" | "none" => WireFormat::Plain,
+                    "confluent" => WireFormat::Confluent,
+                    "glue" => WireFormat::Glue,
+                    other => return Err(format!("--wire-format: unknown wire format {other}")),
+                }
+            }
+            "--typed" => match value()?.as_str() {
+                "order" => mode = Mode::Typed,
+                other => return Err(format!("--typed: unknown type {other} (only order)")),
+            },
+            "--dynamic" => mode = Mode::Dynamic,
+            "--floor" => mode = Mode::Floor,
+            "--iterations" => iterations = count(value()?)?.max(1),
+            "--warmup" => warmup = count(value()?)?,
+            "--help" | "-h" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    Ok(Options {
+        event: event.ok_or_else(|| format!("--event is required\n{USAGE}"))?,
+        format: format.ok_or_else(|| format!("--value-format is required\n{USAGE}"))?,
+        schema,
+        message,
+        wire_format,
+        mode,
+        iterations,
+        warmup,
+    })
+}
+
+/// Times `iterations` runs of `once` after `warmup` untimed ones.
+fn time(
+    options: &Options,
+    mut once: impl FnMut() -> Result<usize, String>,
+) -> Result<Vec<Duration>, String> {
+    for _ in 0..options.warmup {
+        once()?;
+    }
+    let mut times = Vec::with_capacity(options.iterations);
+    for _ in 0..options.iterations {
+        let started = Instant::now();
+        black_box(once()?);
+        times.push(started.elapsed());
+    }
+    Ok(times)
+}
+
+/// One pass over the event: parse it, decode every key and value; the record count.
+fn decode_pass<V: Codec>(input: &[u8], consumer: &KafkaConsumer<Utf8, V>) -> Result<usize, String> {
+    let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+    let mut n = 0;
+    for record in consumer.records(&event) {
+        black_box(record.map_err(|e| e.to_string())?);
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn measure<V: Codec>(options: &Options, input: &[u8], value: V) -> Result<Vec<Duration>, String> {
+    let consumer = KafkaConsumer::new()
+        .key(Utf8)
+        .value(value)
+        .value_wire_format(options.wire_format);
+    time(options, || decode_pass(input, &consumer))
+}
+
+fn schema_text(options: &Options) -> Result<String, String> {
+    match &options.schema {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display())),
+        None => Ok(ORDER_AVSC.to_owned()),
+    }
+}
+
+fn proto_schema(options: &Options) -> Result<ProtoSchema, String> {
+    let path = options.schema.clone().unwrap_or_else(order_proto_path);
+    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+    ProtoSchema::from_files(&[&path], &[&dir])
+        .and_then(|schema| schema.message(&options.message))
+        .map_err(|e| e.to_string())
+}
+
+fn run(options: &Options) -> Result<(usize, Vec<Duration>), String> {
+    let input =
+        std::fs::read(&options.event).map_err(|e| format!("{}: {e}", options.event.display()))?;
+    let records = KafkaEvent::from_slice(&input)
+        .map_err(|e| format!("{}: {e}", options.event.display()))?
+        .record_count();
+    let times = match (options.mode, options.format.as_str()) {
+        (Mode::Floor, _) => {
+            let text = std::str::from_utf8(&input).map_err(|e| e.to_string())?;
+            let engine = Simd::standard(GeneralPurposeConfig::new());
+            let mut buffer = Vec::new();
+            time(options, || {
+                Ok(envelope_and_base64(text, &engine, &mut buffer))
+            })?
+        }
+        (Mode::Typed, "json") => measure(options, &input, Json::<Order>::new())?,
+        (Mode::Dynamic, "json") => measure(options, &input, Json::<serde_json::Value>::new())?,
+        (mode, "avro") => {
+            let schemas = AvroSchemas::builder()
+                .schema(schema_text(options)?)
+                .build()
+                .map_err(|e| e.to_string())?;
+            if mode == Mode::Typed {
+                measure(options, &input, schemas.typed::<AvroOrder>())?
+            } else {
+                measure(options, &input, schemas.generic())?
+            }
+        }
+        (Mode::Typed, "protobuf") => measure(options, &input, Proto::<proto::Order>::new())?,
+        (Mode::Dynamic, "protobuf") => measure(options, &input, proto_schema(options)?.dynamic())?,
+        (_, other) => return Err(format!("--value-format: unknown format {other}\n{USAGE}")),
+    };
+    Ok((records, times))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse_args(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&options) {
+        Ok((records, mut times)) => {
+            times.sort();
+            let seconds = |d: Duration| d.as_secs_f64();
+            let median = seconds(times[times.len() / 2]);
+            let min = seconds(times[0]);
+            let max = seconds(times[times.len() - 1]);
+            #[allow(clippy::cast_precision_loss)]
+            let per_sec = |s: f64| records as f64 / s;
+            let line = serde_json::json!({
+                "records": records,
+                "iterations": times.len(),
+                "median_s": median,
+                "min_s": min,
+                "records_per_sec": per_sec(median),
+                "median": per_sec(median),
+                "min": per_sec(max),
+                "max": per_sec(min),
+            });
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("throughput: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
