@@ -516,7 +516,8 @@ impl<'a> RawPayload<'a> {
 /// One record of the event, before decoding: coordinates, headers, base64 key and value,
 /// and schema metadata.
 ///
-/// A record whose timestamp, headers, key or value field has the wrong shape still parses;
+/// A record whose timestamp, headers, key, value or schema metadata has the wrong shape
+/// still parses;
 /// [`RawRecord::problem`] says what is wrong, and consuming it yields
 /// [`Error::InvalidRecord`].
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -536,10 +537,18 @@ pub struct RawRecord<'a> {
     value: Lenient<RawPayload<'a>>,
     #[serde(borrow, default = "no_headers", deserialize_with = "lenient_headers")]
     headers: Lenient<Headers<'a>>,
-    #[serde(borrow, default)]
-    key_schema_metadata: Option<SchemaMetadata<'a>>,
-    #[serde(borrow, default)]
-    value_schema_metadata: Option<SchemaMetadata<'a>>,
+    #[serde(
+        borrow,
+        default = "no_metadata",
+        deserialize_with = "lenient_key_metadata"
+    )]
+    key_schema_metadata: Lenient<Option<SchemaMetadata<'a>>>,
+    #[serde(
+        borrow,
+        default = "no_metadata",
+        deserialize_with = "lenient_value_metadata"
+    )]
+    value_schema_metadata: Lenient<Option<SchemaMetadata<'a>>>,
 }
 
 // Field defaults and lenient readers for `RawRecord`'s derive.
@@ -577,6 +586,183 @@ fn lenient_value<'de: 'a, 'a, D: Deserializer<'de>>(
 ) -> Result<Lenient<RawPayload<'a>>, D::Error> {
     lenient_payload(d, "value")
 }
+#[allow(clippy::unnecessary_wraps)]
+fn no_metadata<'a>() -> Lenient<Option<SchemaMetadata<'a>>> {
+    Ok(None)
+}
+fn lenient_key_metadata<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<Option<SchemaMetadata<'a>>>, D::Error> {
+    d.deserialize_any(MetadataVisitor {
+        field: "keySchemaMetadata",
+    })
+}
+fn lenient_value_metadata<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<Option<SchemaMetadata<'a>>>, D::Error> {
+    d.deserialize_any(MetadataVisitor {
+        field: "valueSchemaMetadata",
+    })
+}
+
+/// Reads `keySchemaMetadata` / `valueSchemaMetadata`, or why it has the wrong shape.
+struct MetadataVisitor {
+    field: &'static str,
+}
+
+impl MetadataVisitor {
+    fn wrong<'x>(&self, shape: &str) -> Lenient<Option<SchemaMetadata<'x>>> {
+        Err(format!("{} is {shape}, not an object", self.field).into())
+    }
+}
+
+/// The fields of schema metadata.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
+enum MetadataField {
+    DataFormat,
+    SchemaId,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> serde::de::Visitor<'de> for MetadataVisitor {
+    type Value = Lenient<Option<SchemaMetadata<'de>>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} as an object or null", self.field)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.wrong("a boolean"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.wrong("text"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        crate::lenient::drain_seq(seq)?;
+        Ok(self.wrong("a list"))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut metadata = SchemaMetadata::default();
+        let mut problem = None;
+        while let Some(field) = map.next_key::<MetadataField>()? {
+            match field {
+                MetadataField::DataFormat => {
+                    match map.next_value_seed(TextSeed {
+                        field: "dataFormat",
+                    })? {
+                        Ok(text) => metadata.data_format = text.map(|t| DataFormat::from(&*t)),
+                        Err(_) => problem = Some(format!("{}.dataFormat is not text", self.field)),
+                    }
+                }
+                MetadataField::SchemaId => match map.next_value_seed(SchemaIdSeed)? {
+                    Some(id) => metadata.schema_id = id,
+                    None => {
+                        problem = Some(format!(
+                            "{}.schemaId is neither text nor a number",
+                            self.field
+                        ));
+                    }
+                },
+                MetadataField::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(match problem {
+            Some(reason) => Err(reason.into()),
+            None => Ok(Some(metadata)),
+        })
+    }
+}
+
+/// A schema id as text or a number (`Some(None)` for `null`), or `None` for another shape.
+struct SchemaIdSeed;
+
+impl<'de> DeserializeSeed<'de> for SchemaIdSeed {
+    type Value = Option<Option<Cow<'de, str>>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(SchemaIdVisitor)
+    }
+}
+
+struct SchemaIdVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SchemaIdVisitor {
+    type Value = Option<Option<Cow<'de, str>>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a schema id")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Some(Cow::Borrowed(v))))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Some(Cow::Owned(v.to_owned()))))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Some(Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Some(None))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Some(None))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        crate::lenient::drain_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        crate::lenient::drain_map(map)?;
+        Ok(None)
+    }
+}
+
 fn lenient_headers<'de: 'a, 'a, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<Headers<'a>>, D::Error> {
@@ -610,8 +796,8 @@ impl<'a> RawRecord<'a> {
             key: Ok(RawPayload::Absent),
             value: Ok(RawPayload::Absent),
             headers: Ok(Headers::new()),
-            key_schema_metadata: None,
-            value_schema_metadata: None,
+            key_schema_metadata: Ok(None),
+            value_schema_metadata: Ok(None),
         }
     }
 
@@ -651,8 +837,8 @@ impl<'a> RawRecord<'a> {
         metadata: Option<SchemaMetadata<'a>>,
     ) -> Self {
         match part {
-            Part::Key => self.key_schema_metadata = metadata,
-            Part::Value => self.value_schema_metadata = metadata,
+            Part::Key => self.key_schema_metadata = Ok(metadata),
+            Part::Value => self.value_schema_metadata = Ok(metadata),
         }
         self
     }
@@ -727,14 +913,14 @@ impl<'a> RawRecord<'a> {
     #[must_use]
     pub fn schema_metadata(&self, part: Part) -> Option<&SchemaMetadata<'a>> {
         match part {
-            Part::Key => self.key_schema_metadata.as_ref(),
-            Part::Value => self.value_schema_metadata.as_ref(),
+            Part::Key => self.key_schema_metadata.as_ref().ok()?.as_ref(),
+            Part::Value => self.value_schema_metadata.as_ref().ok()?.as_ref(),
         }
     }
 
     /// The first thing wrong with the record's fields, if any: a timestamp that is missing
     /// or not an integer, headers that are not lists of bytes, a key or value that is not
-    /// text.
+    /// text, schema metadata that is not an object of text fields.
     #[must_use]
     pub fn problem(&self) -> Option<RecordProblem<'_>> {
         fn found(part: Option<Part>, reason: &str) -> RecordProblem<'_> {
@@ -750,6 +936,12 @@ impl<'a> RawRecord<'a> {
             return Some(found(Some(Part::Key), reason));
         }
         if let Err(reason) = &self.value {
+            return Some(found(Some(Part::Value), reason));
+        }
+        if let Err(reason) = &self.key_schema_metadata {
+            return Some(found(Some(Part::Key), reason));
+        }
+        if let Err(reason) = &self.value_schema_metadata {
             return Some(found(Some(Part::Value), reason));
         }
         None
@@ -773,8 +965,12 @@ impl<'a> RawRecord<'a> {
             key: self.key.map(RawPayload::into_owned),
             value: self.value.map(RawPayload::into_owned),
             headers: self.headers.map(Headers::into_owned),
-            key_schema_metadata: self.key_schema_metadata.map(SchemaMetadata::into_owned),
-            value_schema_metadata: self.value_schema_metadata.map(SchemaMetadata::into_owned),
+            key_schema_metadata: self
+                .key_schema_metadata
+                .map(|m| m.map(SchemaMetadata::into_owned)),
+            value_schema_metadata: self
+                .value_schema_metadata
+                .map(|m| m.map(SchemaMetadata::into_owned)),
         }
     }
 }
@@ -804,10 +1000,10 @@ impl Serialize for RawRecord<'_> {
             }
         }
         s.serialize_field("headers", self.headers())?;
-        if let Some(meta) = &self.key_schema_metadata {
+        if let Some(meta) = self.schema_metadata(Part::Key) {
             s.serialize_field("keySchemaMetadata", meta)?;
         }
-        if let Some(meta) = &self.value_schema_metadata {
+        if let Some(meta) = self.schema_metadata(Part::Value) {
             s.serialize_field("valueSchemaMetadata", meta)?;
         }
         s.end()
