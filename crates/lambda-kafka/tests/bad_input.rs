@@ -299,12 +299,15 @@ impl Reader {
     }
 }
 
+/// Turns the JSON object of a good record into a bad one.
+type Spoil = dyn Fn(&mut serde_json::Map<String, Value>);
+
 /// One malformed record.
 struct Case {
     name: &'static str,
     reader: Reader,
     /// Turns the JSON object of a good record into the bad one.
-    spoil: Box<dyn Fn(&mut serde_json::Map<String, Value>)>,
+    spoil: Box<Spoil>,
     kind: ErrorKind,
     part: Option<Part>,
     /// A piece of the expected message.
