@@ -8,8 +8,13 @@
 //!   SECONDS (60 by default). Needs `cargo install cargo-fuzz`; the targets need nightly
 //!   compiler flags, which `RUSTC_BOOTSTRAP=1` allows on the stable toolchain.
 //!
+//! - `bench-peers [N] [RUNS] [WARMUP]`: the throughput of our typed, dynamic and floor
+//!   decoding against the TypeScript and Python Powertools consumers, on the same events in
+//!   one run (needs `../shared/bench`, Python and Node).
+//!
 //! Each step prints what it runs; the first failure stops the task with its exit status.
 
+mod bench;
 mod fuzz;
 
 use std::process::{Command, ExitCode};
@@ -53,8 +58,12 @@ fn main() -> ExitCode {
         "powerset" => powerset(),
         "examples" => examples(),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "bench-peers" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: cargo xtask ci | powerset | examples | fuzz [SECONDS] [TARGET...]");
+            eprintln!(
+                "usage: cargo xtask ci | powerset | examples | fuzz [SECONDS] [TARGET...] \
+                 | bench-peers [N] [RUNS] [WARMUP]"
+            );
             return ExitCode::from(64);
         }
     };

@@ -1,0 +1,124 @@
+//! The `throughput` binary on small generated events: its output line, each mode, and its
+//! usage errors.
+
+#![allow(clippy::unwrap_used, reason = "test helpers")]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use lambda_kafka_bench::{Payloads, big_event};
+
+fn event(name: &str, payloads: Payloads) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lambda-kafka-throughput-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, big_event(40, 7, payloads)).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_throughput"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn every_format_and_mode_prints_one_json_line() {
+    let json = event("json.event.json", Payloads::Json);
+    let avro = event("avro.event.json", Payloads::AvroConfluent);
+    let proto = event("proto.event.json", Payloads::ProtobufConfluentEsm);
+    let cases: &[(&PathBuf, &str, &str)] = &[
+        (&json, "json", "none"),
+        (&avro, "avro", "confluent"),
+        (&proto, "protobuf", "confluent-esm"),
+    ];
+    for (path, format, wire) in cases {
+        for mode in [&["--floor"][..], &["--typed", "order"], &["--dynamic"]] {
+            let mut args = vec![
+                "--event",
+                path.to_str().unwrap(),
+                "--value-format",
+                format,
+                "--wire-format",
+                wire,
+                "--iterations",
+                "3",
+                "--warmup",
+                "1",
+            ];
+            args.extend(mode);
+            let (code, stdout, stderr) = run(&args);
+            assert_eq!(code, 0, "{args:?}: {stderr}");
+            let line: serde_json::Value =
+                serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+            assert_eq!(line["records"], 40, "{args:?}");
+            assert_eq!(line["iterations"], 3, "{args:?}");
+            let median = line["median"].as_f64().unwrap();
+            assert!(median > 0.0);
+            assert_eq!(line["records_per_sec"].as_f64(), Some(median));
+            assert!(line["min"].as_f64().unwrap() <= median);
+            assert!(line["max"].as_f64().unwrap() >= median);
+            assert!(line["min_s"].as_f64().unwrap() <= line["median_s"].as_f64().unwrap());
+        }
+    }
+}
+
+#[test]
+fn a_record_that_does_not_decode_fails_the_run() {
+    // Avro values read as JSON.
+    let avro = event("wrong.event.json", Payloads::Avro);
+    let (code, stdout, stderr) = run(&[
+        "--event",
+        avro.to_str().unwrap(),
+        "--value-format",
+        "json",
+        "--typed",
+        "order",
+        "--iterations",
+        "1",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.starts_with(
+            "throughput: topic \"orders\", partition 0, offset 0, value: cannot decode as JSON"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = run(&["--value-format", "json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("--event is required"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "--event",
+        "x",
+        "--value-format",
+        "json",
+        "--typed",
+        "invoice",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr.trim(), "--typed: unknown type invoice (only order)");
+    let (code, _, stderr) = run(&[
+        "--event",
+        "x",
+        "--value-format",
+        "json",
+        "--wire-format",
+        "zip",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr.trim(), "--wire-format: unknown wire format zip");
+    let (code, _, stderr) = run(&["--event", "/nonexistent", "--value-format", "xml"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("throughput: /nonexistent: "), "{stderr}");
+}
