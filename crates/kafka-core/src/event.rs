@@ -542,13 +542,13 @@ pub struct RawRecord<'a> {
         default = "no_metadata",
         deserialize_with = "lenient_key_metadata"
     )]
-    key_schema_metadata: Lenient<Option<SchemaMetadata<'a>>>,
+    key_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
     #[serde(
         borrow,
         default = "no_metadata",
         deserialize_with = "lenient_value_metadata"
     )]
-    value_schema_metadata: Lenient<Option<SchemaMetadata<'a>>>,
+    value_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
 }
 
 // Field defaults and lenient readers for `RawRecord`'s derive.
@@ -587,19 +587,19 @@ fn lenient_value<'de: 'a, 'a, D: Deserializer<'de>>(
     lenient_payload(d, "value")
 }
 #[allow(clippy::unnecessary_wraps)]
-fn no_metadata<'a>() -> Lenient<Option<SchemaMetadata<'a>>> {
+fn no_metadata<'a>() -> Lenient<Option<Box<SchemaMetadata<'a>>>> {
     Ok(None)
 }
 fn lenient_key_metadata<'de: 'a, 'a, D: Deserializer<'de>>(
     d: D,
-) -> Result<Lenient<Option<SchemaMetadata<'a>>>, D::Error> {
+) -> Result<Lenient<Option<Box<SchemaMetadata<'a>>>>, D::Error> {
     d.deserialize_any(MetadataVisitor {
         field: "keySchemaMetadata",
     })
 }
 fn lenient_value_metadata<'de: 'a, 'a, D: Deserializer<'de>>(
     d: D,
-) -> Result<Lenient<Option<SchemaMetadata<'a>>>, D::Error> {
+) -> Result<Lenient<Option<Box<SchemaMetadata<'a>>>>, D::Error> {
     d.deserialize_any(MetadataVisitor {
         field: "valueSchemaMetadata",
     })
@@ -611,7 +611,7 @@ struct MetadataVisitor {
 }
 
 impl MetadataVisitor {
-    fn wrong<'x>(&self, shape: &str) -> Lenient<Option<SchemaMetadata<'x>>> {
+    fn wrong<'x>(&self, shape: &str) -> Lenient<Option<Box<SchemaMetadata<'x>>>> {
         Err(format!("{} is {shape}, not an object", self.field).into())
     }
 }
@@ -627,7 +627,7 @@ enum MetadataField {
 }
 
 impl<'de> serde::de::Visitor<'de> for MetadataVisitor {
-    type Value = Lenient<Option<SchemaMetadata<'de>>>;
+    type Value = Lenient<Option<Box<SchemaMetadata<'de>>>>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} as an object or null", self.field)
@@ -695,7 +695,7 @@ impl<'de> serde::de::Visitor<'de> for MetadataVisitor {
         }
         Ok(match problem {
             Some(reason) => Err(reason.into()),
-            None => Ok(Some(metadata)),
+            None => Ok(Some(Box::new(metadata))),
         })
     }
 }
@@ -837,8 +837,8 @@ impl<'a> RawRecord<'a> {
         metadata: Option<SchemaMetadata<'a>>,
     ) -> Self {
         match part {
-            Part::Key => self.key_schema_metadata = Ok(metadata),
-            Part::Value => self.value_schema_metadata = Ok(metadata),
+            Part::Key => self.key_schema_metadata = Ok(metadata.map(Box::new)),
+            Part::Value => self.value_schema_metadata = Ok(metadata.map(Box::new)),
         }
         self
     }
@@ -913,8 +913,8 @@ impl<'a> RawRecord<'a> {
     #[must_use]
     pub fn schema_metadata(&self, part: Part) -> Option<&SchemaMetadata<'a>> {
         match part {
-            Part::Key => self.key_schema_metadata.as_ref().ok()?.as_ref(),
-            Part::Value => self.value_schema_metadata.as_ref().ok()?.as_ref(),
+            Part::Key => self.key_schema_metadata.as_ref().ok()?.as_deref(),
+            Part::Value => self.value_schema_metadata.as_ref().ok()?.as_deref(),
         }
     }
 
@@ -967,10 +967,10 @@ impl<'a> RawRecord<'a> {
             headers: self.headers.map(Headers::into_owned),
             key_schema_metadata: self
                 .key_schema_metadata
-                .map(|m| m.map(SchemaMetadata::into_owned)),
+                .map(|m| m.map(|m| Box::new(m.into_owned()))),
             value_schema_metadata: self
                 .value_schema_metadata
-                .map(|m| m.map(SchemaMetadata::into_owned)),
+                .map(|m| m.map(|m| Box::new(m.into_owned()))),
         }
     }
 }

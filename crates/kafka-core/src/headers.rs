@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use crate::lenient::{self, HeaderBytesSeed, Lenient};
+use crate::lenient::{self, HeaderBytesSeed, Lenient, Reason};
 
 /// One Kafka header: a name and a byte value, which Kafka allows to be null.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,12 +220,18 @@ impl<'de> Visitor<'de> for HeadersVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        // Most records carry one header object of one header: its vector becomes the
+        // record's, with no room to spare, and later ones are appended.
+        let mut entries = Vec::new();
         let problem = lenient::lenient_seq(
             seq,
             || EntrySeed,
             |mut found: Vec<Header<'de>>| {
-                entries.append(&mut found);
+                if entries.is_empty() {
+                    entries = found;
+                } else {
+                    entries.append(&mut found);
+                }
             },
         )?;
         Ok(match problem {
@@ -275,7 +281,7 @@ impl<'de> DeserializeSeed<'de> for EntrySeed {
 struct EntryVisitor;
 
 impl EntryVisitor {
-    fn not_an_object() -> Cow<'static, str> {
+    fn not_an_object() -> Reason {
         "a header is not a {name: bytes} object".into()
     }
 }

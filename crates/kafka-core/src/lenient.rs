@@ -12,7 +12,44 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// A field value, or why the record's field could not be read.
-pub(crate) type Lenient<T> = Result<T, Cow<'static, str>>;
+pub(crate) type Lenient<T> = Result<T, Reason>;
+
+/// Why a record's field could not be read. Boxed, so that a field that may hold one
+/// costs a pointer more than its value, in a record kept for every Kafka record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reason(Box<Cow<'static, str>>);
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Cow<'static, str>> for Reason {
+    fn from(text: Cow<'static, str>) -> Self {
+        Self(Box::new(text))
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Self {
+        Self(Box::new(Cow::Owned(text)))
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(text: &'static str) -> Self {
+        Self(Box::new(Cow::Borrowed(text)))
+    }
+}
 
 /// Consumes the rest of a sequence.
 pub(crate) fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
@@ -104,7 +141,7 @@ struct TextVisitor {
 }
 
 impl TextVisitor {
-    fn wrong(&self, shape: &str) -> Cow<'static, str> {
+    fn wrong(&self, shape: &str) -> Reason {
         format!("{} is {shape}, not base64 text", self.field).into()
     }
 }
@@ -248,11 +285,11 @@ impl<'de> DeserializeSeed<'de> for ByteSeed {
 struct ByteVisitor;
 
 impl ByteVisitor {
-    fn out_of_range() -> Cow<'static, str> {
+    fn out_of_range() -> Reason {
         "header byte is outside -128..=255".into()
     }
 
-    fn not_a_number() -> Cow<'static, str> {
+    fn not_a_number() -> Reason {
         "header byte is not an integer".into()
     }
 }
@@ -310,7 +347,7 @@ pub(crate) fn lenient_seq<'de, A, S, T>(
     mut seq: A,
     seed: impl Fn() -> S,
     mut f: impl FnMut(T),
-) -> Result<Option<Cow<'static, str>>, A::Error>
+) -> Result<Option<Reason>, A::Error>
 where
     A: SeqAccess<'de>,
     S: DeserializeSeed<'de, Value = Lenient<T>>,
