@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use apache_avro::Schema;
 use apache_avro::schema::Name;
@@ -46,7 +47,40 @@ enum Node {
     Array(usize),
     Map(usize),
     Union(Box<[usize]>),
-    Record(Box<[(Box<str>, usize)]>),
+    Record(Record),
+}
+
+/// A record's fields, by name and node, in the order they are written.
+#[derive(Debug)]
+struct Record {
+    fields: Box<[(Box<str>, usize)]>,
+    /// The address of the last list of Rust field names found to be these fields, in
+    /// this order: a struct with that list reads the fields by position, without
+    /// matching their names (0 when none was).
+    same_order: AtomicUsize,
+}
+
+impl Record {
+    /// Whether a struct with these Rust field names (serde's list, in declaration
+    /// order) can read this record's fields by position.
+    fn same_order(&self, names: &'static [&'static str]) -> bool {
+        if names.len() != self.fields.len() {
+            return false;
+        }
+        let address = names.as_ptr().addr();
+        if self.same_order.load(Ordering::Relaxed) == address {
+            return true;
+        }
+        let same = self
+            .fields
+            .iter()
+            .zip(names)
+            .all(|((field, _), name)| **field == **name);
+        if same {
+            self.same_order.store(address, Ordering::Relaxed);
+        }
+        same
+    }
 }
 
 /// A writer schema compiled for [`from_slice`].
@@ -122,13 +156,14 @@ impl<'s> Compiler<'s> {
                     .map(|variant| self.compile(variant))
                     .collect::<Option<_>>()?,
             ),
-            Schema::Record(record) => Node::Record(
-                record
+            Schema::Record(record) => Node::Record(Record {
+                fields: record
                     .fields
                     .iter()
                     .map(|field| Some((field.name.as_str().into(), self.compile(&field.schema)?)))
                     .collect::<Option<_>>()?,
-            ),
+                same_order: AtomicUsize::new(0),
+            }),
             _ => return None,
         };
         self.nodes[index] = node;
@@ -168,9 +203,9 @@ fn zero_size(nodes: &[Node]) -> Vec<bool> {
     while changed {
         changed = false;
         for (index, node) in nodes.iter().enumerate() {
-            if let Node::Record(fields) = node
+            if let Node::Record(record) = node
                 && empty[index]
-                && fields.iter().any(|&(_, field)| !empty[field])
+                && record.fields.iter().any(|&(_, field)| !empty[field])
             {
                 empty[index] = false;
                 changed = true;
@@ -457,11 +492,11 @@ impl<'de> Deserializer<'de> for Value<'_, 'de> {
                     done: false,
                 })
             }),
-            Node::Record(fields) => value.nested(|reader, _| {
+            Node::Record(record) => value.nested(|reader, _| {
                 visitor.visit_map(Fields {
                     reader,
                     plan,
-                    fields,
+                    fields: &record.fields,
                     next: 0,
                 })
             }),
@@ -513,19 +548,31 @@ impl<'de> Deserializer<'de> for Value<'_, 'de> {
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _fields: &'static [&'static str],
+        names: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DirectError> {
-        if let Node::Record(fields) = self.node() {
+        if let Node::Record(record) = self.node() {
             let plan = self.plan;
-            return self.nested(|reader, _| {
-                visitor.visit_map(Fields {
-                    reader,
-                    plan,
-                    fields,
-                    next: 0,
+            let fields = &record.fields;
+            return if record.same_order(names) {
+                self.nested(|reader, _| {
+                    visitor.visit_seq(InOrder {
+                        reader,
+                        plan,
+                        fields,
+                        next: 0,
+                    })
                 })
-            });
+            } else {
+                self.nested(|reader, _| {
+                    visitor.visit_map(Fields {
+                        reader,
+                        plan,
+                        fields,
+                        next: 0,
+                    })
+                })
+            };
         }
         self.deserialize_any(visitor)
     }
@@ -692,6 +739,38 @@ impl<'de> MapAccess<'de> for Fields<'_, 'de> {
             plan: self.plan,
             node,
         })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.fields.len() - self.next)
+    }
+}
+
+/// The fields of a record, in order, for a struct whose fields are the same.
+struct InOrder<'a, 'de> {
+    reader: &'a mut Reader<'de>,
+    plan: &'a Plan,
+    fields: &'a [(Box<str>, usize)],
+    next: usize,
+}
+
+impl<'de> SeqAccess<'de> for InOrder<'_, 'de> {
+    type Error = DirectError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, DirectError> {
+        let Some(&(_, node)) = self.fields.get(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        seed.deserialize(Value {
+            reader: self.reader,
+            plan: self.plan,
+            node,
+        })
+        .map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -475,3 +475,60 @@ proptest! {
         prop_assert_eq!(format!("{ours:?}"), format!("{:?}", apache_reading(&bytes)));
     }
 }
+
+/// One schema read by a struct with the record's field order and by one with another
+/// order, in turns: both read every field by name.
+#[test]
+fn structs_in_and_out_of_field_order_share_a_schema() {
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct InOrder {
+        a: i32,
+        b: String,
+        c: Option<i64>,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Reordered {
+        c: Option<i64>,
+        a: i32,
+        b: String,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Fewer {
+        b: String,
+    }
+    let avsc = record(
+        r#"{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"c","type":["null","long"]}"#,
+    );
+    let bytes = encode(
+        &avsc,
+        &rec(vec![
+            ("a", Value::Int(1)),
+            ("b", Value::String("two".into())),
+            ("c", Value::Union(1, Box::new(Value::Long(3)))),
+        ]),
+    );
+    let schemas = AvroSchemas::builder().schema(&avsc).build().unwrap();
+    let in_order = schemas.typed::<InOrder>();
+    let reordered = schemas.typed::<Reordered>();
+    let fewer = schemas.typed::<Fewer>();
+    for _ in 0..2 {
+        let payload = || Payload::new(&bytes, Part::Value);
+        assert_eq!(
+            in_order.decode(payload()).unwrap(),
+            InOrder {
+                a: 1,
+                b: "two".into(),
+                c: Some(3)
+            }
+        );
+        assert_eq!(
+            reordered.decode(payload()).unwrap(),
+            Reordered {
+                c: Some(3),
+                a: 1,
+                b: "two".into()
+            }
+        );
+        assert_eq!(fewer.decode(payload()).unwrap(), Fewer { b: "two".into() });
+    }
+}
