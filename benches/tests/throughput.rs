@@ -39,7 +39,14 @@ fn every_format_and_mode_prints_one_json_line() {
         (&proto, "protobuf", "confluent-esm"),
     ];
     for (path, format, wire) in cases {
-        for mode in [&["--floor"][..], &["--typed", "order"], &["--dynamic"]] {
+        for mode in [
+            &["--floor"][..],
+            &["--typed", "order"],
+            &["--dynamic"],
+            &["--typed", "order", "--parsed"],
+            &["--dynamic", "--parsed"],
+            &["--typed", "order", "--vs-floor"],
+        ] {
             let mut args = vec![
                 "--event",
                 path.to_str().unwrap(),
@@ -65,6 +72,12 @@ fn every_format_and_mode_prints_one_json_line() {
             assert!(line["min"].as_f64().unwrap() <= median);
             assert!(line["max"].as_f64().unwrap() >= median);
             assert!(line["min_s"].as_f64().unwrap() <= line["median_s"].as_f64().unwrap());
+            if mode.contains(&"--vs-floor") {
+                assert!(line["floor_median_s"].as_f64().unwrap() > 0.0, "{line}");
+                assert!(line["vs_floor"].as_f64().unwrap() > 0.0, "{line}");
+            } else {
+                assert!(line.get("vs_floor").is_none(), "{line}");
+            }
         }
     }
 }
@@ -118,6 +131,20 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(code, 2);
     assert_eq!(stderr.trim(), "--wire-format: unknown wire format zip");
+    let json = event("floor.event.json", Payloads::Json);
+    let (code, _, stderr) = run(&[
+        "--event",
+        json.to_str().unwrap(),
+        "--value-format",
+        "json",
+        "--floor",
+        "--parsed",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        "throughput: --parsed and --vs-floor do not apply to --floor, which times the envelope parse"
+    );
     let (code, _, stderr) = run(&["--event", "/nonexistent", "--value-format", "xml"]);
     assert_eq!(code, 1);
     assert!(stderr.starts_with("throughput: /nonexistent: "), "{stderr}");

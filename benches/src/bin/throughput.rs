@@ -3,7 +3,8 @@
 //! ```text
 //! throughput --event FILE --value-format json|avro|protobuf [--value-schema P]
 //!            [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue]
-//!            [--typed order | --dynamic | --floor] [--iterations N] [--warmup N]
+//!            [--typed order | --dynamic | --floor] [--parsed] [--vs-floor]
+//!            [--iterations N] [--warmup N]
 //! ```
 //!
 //! Each iteration parses the event from its bytes and decodes every key (as text) and
@@ -11,6 +12,11 @@
 //! parse and the base64 of each key and value. `--typed order` decodes values into the
 //! vectors' `Order` types (serde for JSON and Avro, prost for Protobuf); `--dynamic` (the
 //! default) into `serde_json::Value`, Avro's generic value or a `DynamicMessage`.
+//! `--parsed` parses the event once before timing and times the decoding alone: what the
+//! Powertools peers are timed on, since Lambda's runtime parses their event for them.
+//! `--vs-floor` also times the floor before each run, and adds `floor_median_s` and
+//! `vs_floor` (the median over runs of floor time ÷ run time) to the line: a ratio that
+//! machine noise moves much less than two separate medians.
 //!
 //! The last line printed is one JSON object: `records`, `iterations`, `median_s`, `min_s`,
 //! `records_per_sec`, and `median`, `min`, `max` in records per second (the shape the peer
@@ -34,7 +40,7 @@ use lambda_kafka_bench::{
 
 const USAGE: &str = "usage: throughput --event FILE --value-format json|avro|protobuf \
 [--value-schema P] [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue] \
-[--typed order | --dynamic | --floor] [--iterations N] [--warmup N]";
+[--typed order | --dynamic | --floor] [--parsed] [--vs-floor] [--iterations N] [--warmup N]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -51,6 +57,12 @@ struct Options {
     message: String,
     wire_format: WireFormat,
     mode: Mode,
+    /// Time the floor too, in turn with each run, for a ratio less exposed to noise.
+    vs_floor: bool,
+    /// The event's bytes, once read.
+    input: Vec<u8>,
+    /// Parse the event once, before timing: time the decoding alone.
+    parsed: bool,
     iterations: usize,
     warmup: usize,
 }
@@ -62,6 +74,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut message = "orders.v1.Order".to_owned();
     let mut wire_format = WireFormat::Auto;
     let mut mode = Mode::Dynamic;
+    let mut parsed = false;
+    let mut vs_floor = false;
     let mut iterations = 20;
     let mut warmup = 2;
     let mut it = args.iter();
@@ -97,6 +111,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             },
             "--dynamic" => mode = Mode::Dynamic,
             "--floor" => mode = Mode::Floor,
+            "--parsed" => parsed = true,
+            "--vs-floor" => vs_floor = true,
             "--iterations" => iterations = count(value()?)?.max(1),
             "--warmup" => warmup = count(value()?)?,
             "--help" | "-h" => return Err(USAGE.to_owned()),
@@ -110,44 +126,81 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         message,
         wire_format,
         mode,
+        vs_floor,
+        input: Vec::new(),
+        parsed,
         iterations,
         warmup,
     })
 }
 
-/// Times `iterations` runs of `once` after `warmup` untimed ones.
+/// The durations of the timed runs, and of the floor runs taken in turn with them.
+#[derive(Debug, Default)]
+struct Timing {
+    runs: Vec<Duration>,
+    floor: Vec<Duration>,
+}
+
+/// Times `iterations` runs of `once` after `warmup` untimed ones; with `--vs-floor`, a
+/// floor run of the same input before each.
 fn time(
     options: &Options,
     mut once: impl FnMut() -> Result<usize, String>,
-) -> Result<Vec<Duration>, String> {
+) -> Result<Timing, String> {
+    let input = &options.input;
+    let floor = |timing: &mut Timing| -> Result<(), String> {
+        if options.vs_floor {
+            let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
+            let engine = Simd::standard(GeneralPurposeConfig::new());
+            let mut buffer = Vec::new();
+            let started = Instant::now();
+            black_box(envelope_and_base64(text, &engine, &mut buffer));
+            timing.floor.push(started.elapsed());
+        }
+        Ok(())
+    };
+    let mut timing = Timing::default();
     for _ in 0..options.warmup {
+        floor(&mut Timing::default())?;
         once()?;
     }
-    let mut times = Vec::with_capacity(options.iterations);
     for _ in 0..options.iterations {
+        floor(&mut timing)?;
         let started = Instant::now();
         black_box(once()?);
-        times.push(started.elapsed());
+        timing.runs.push(started.elapsed());
     }
-    Ok(times)
+    Ok(timing)
 }
 
 /// One pass over the event: parse it, decode every key and value; the record count.
 fn decode_pass<V: Codec>(input: &[u8], consumer: &KafkaConsumer<Utf8, V>) -> Result<usize, String> {
     let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+    decode_records(&event, consumer)
+}
+
+/// Decodes every key and value of a parsed event; the record count.
+fn decode_records<V: Codec>(
+    event: &KafkaEvent<'_>,
+    consumer: &KafkaConsumer<Utf8, V>,
+) -> Result<usize, String> {
     let mut n = 0;
-    for record in consumer.records(&event) {
+    for record in consumer.records(event) {
         black_box(record.map_err(|e| e.to_string())?);
         n += 1;
     }
     Ok(n)
 }
 
-fn measure<V: Codec>(options: &Options, input: &[u8], value: V) -> Result<Vec<Duration>, String> {
+fn measure<V: Codec>(options: &Options, input: &[u8], value: V) -> Result<Timing, String> {
     let consumer = KafkaConsumer::new()
         .key(Utf8)
         .value(value)
         .value_wire_format(options.wire_format);
+    if options.parsed {
+        let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+        return time(options, || decode_records(&event, &consumer));
+    }
     time(options, || decode_pass(input, &consumer))
 }
 
@@ -166,52 +219,76 @@ fn proto_schema(options: &Options) -> Result<ProtoSchema, String> {
         .map_err(|e| e.to_string())
 }
 
-fn run(options: &Options) -> Result<(usize, Vec<Duration>), String> {
-    let input =
+fn run(options: &mut Options) -> Result<(usize, Timing), String> {
+    options.input =
         std::fs::read(&options.event).map_err(|e| format!("{}: {e}", options.event.display()))?;
-    let records = KafkaEvent::from_slice(&input)
+    let options = &*options;
+    let input = &options.input;
+    let records = KafkaEvent::from_slice(input)
         .map_err(|e| format!("{}: {e}", options.event.display()))?
         .record_count();
+    if options.mode == Mode::Floor && (options.parsed || options.vs_floor) {
+        return Err(
+            "--parsed and --vs-floor do not apply to --floor, which times the envelope parse"
+                .into(),
+        );
+    }
     let times = match (options.mode, options.format.as_str()) {
         (Mode::Floor, _) => {
-            let text = std::str::from_utf8(&input).map_err(|e| e.to_string())?;
+            let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
             let engine = Simd::standard(GeneralPurposeConfig::new());
             let mut buffer = Vec::new();
             time(options, || {
                 Ok(envelope_and_base64(text, &engine, &mut buffer))
             })?
         }
-        (Mode::Typed, "json") => measure(options, &input, Json::<Order>::new())?,
-        (Mode::Dynamic, "json") => measure(options, &input, Json::<serde_json::Value>::new())?,
+        (Mode::Typed, "json") => measure(options, input, Json::<Order>::new())?,
+        (Mode::Dynamic, "json") => measure(options, input, Json::<serde_json::Value>::new())?,
         (mode, "avro") => {
             let schemas = AvroSchemas::builder()
                 .schema(schema_text(options)?)
                 .build()
                 .map_err(|e| e.to_string())?;
             if mode == Mode::Typed {
-                measure(options, &input, schemas.typed::<AvroOrder>())?
+                measure(options, input, schemas.typed::<AvroOrder>())?
             } else {
-                measure(options, &input, schemas.generic())?
+                measure(options, input, schemas.generic())?
             }
         }
-        (Mode::Typed, "protobuf") => measure(options, &input, Proto::<proto::Order>::new())?,
-        (Mode::Dynamic, "protobuf") => measure(options, &input, proto_schema(options)?.dynamic())?,
+        (Mode::Typed, "protobuf") => measure(options, input, Proto::<proto::Order>::new())?,
+        (Mode::Dynamic, "protobuf") => measure(options, input, proto_schema(options)?.dynamic())?,
         (_, other) => return Err(format!("--value-format: unknown format {other}\n{USAGE}")),
     };
     Ok((records, times))
 }
 
+/// The median of sorted durations, in seconds.
+fn median_of(sorted: &[Duration]) -> f64 {
+    sorted[sorted.len() / 2].as_secs_f64()
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match parse_args(&args) {
+    let mut options = match parse_args(&args) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    match run(&options) {
-        Ok((records, mut times)) => {
+    match run(&mut options) {
+        Ok((records, timing)) => {
+            // Floor time over run time, run by run, before sorting.
+            let mut vs_floor: Vec<f64> = timing
+                .floor
+                .iter()
+                .zip(&timing.runs)
+                .map(|(floor, run)| floor.as_secs_f64() / run.as_secs_f64())
+                .collect();
+            vs_floor.sort_by(f64::total_cmp);
+            let mut floor = timing.floor;
+            floor.sort();
+            let mut times = timing.runs;
             times.sort();
             let seconds = |d: Duration| d.as_secs_f64();
             let median = seconds(times[times.len() / 2]);
@@ -229,6 +306,16 @@ fn main() -> ExitCode {
                 per_sec(max),
                 per_sec(min),
             );
+            let line = if vs_floor.is_empty() {
+                line
+            } else {
+                format!(
+                    "{},\"floor_median_s\":{},\"vs_floor\":{}}}",
+                    line.trim_end_matches('}'),
+                    median_of(&floor),
+                    vs_floor[vs_floor.len() / 2]
+                )
+            };
             println!("{line}");
             ExitCode::SUCCESS
         }
