@@ -37,7 +37,13 @@
 //!   `double` and `string`↔`bytes` promotions, enum defaults, unions.
 //!
 //! Typed decoding reads straight from the bytes into your type when no resolution is
-//! needed, and through a resolved generic value when it is.
+//! needed, and through a resolved generic value when it is. The straight reading walks a
+//! plan of the writer schema compiled once (named types resolved, logical types reduced
+//! to what they are written as), lends strings and bytes from the payload, reads the
+//! fields of a struct that follows the record's field order by position, and checks every
+//! length and block count against the bytes left and nesting against a depth of 128.
+//! Schemas with `decimal`, `duration` or `uuid`, and unions read into Rust enums, are read
+//! by apache-avro's own deserializer instead.
 //!
 //! # Logical types
 //!
