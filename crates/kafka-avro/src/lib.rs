@@ -132,6 +132,7 @@ impl AvroSchemas {
         Avro {
             schemas: self.clone(),
             exact: AtomicBool::new(true),
+            direct: AtomicBool::new(true),
             _output: PhantomData,
         }
     }
@@ -395,6 +396,10 @@ pub struct Avro<T> {
     /// needs struct names equal to record names; cleared for good the first time the
     /// name-agnostic reading succeeds where it failed.
     exact: AtomicBool,
+    /// Whether to try the direct reader first; cleared for good the first time it
+    /// leaves a payload to apache-avro (a union read into a Rust enum, for instance), so
+    /// that later payloads do not start a reading that cannot finish.
+    direct: AtomicBool,
     _output: PhantomData<fn() -> T>,
 }
 
@@ -403,6 +408,7 @@ impl<T> Clone for Avro<T> {
         Self {
             schemas: self.schemas.clone(),
             exact: AtomicBool::new(self.exact.load(Ordering::Relaxed)),
+            direct: AtomicBool::new(self.direct.load(Ordering::Relaxed)),
             _output: PhantomData,
         }
     }
@@ -438,8 +444,11 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        if let Some(result) = self.schemas.read_direct::<T>(&payload) {
-            return result;
+        if self.direct.load(Ordering::Relaxed) {
+            match self.schemas.read_direct::<T>(&payload) {
+                Some(result) => return result,
+                None => self.direct.store(false, Ordering::Relaxed),
+            }
         }
         let read = |exact| {
             self.schemas

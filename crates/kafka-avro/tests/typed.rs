@@ -357,6 +357,13 @@ fn union_into_a_rust_enum_uses_apache_avros_convention() {
         .read_deser::<R>(&mut &bytes[..]);
     assert!(expected.is_ok());
     assert_eq!(ours.ok(), expected.ok());
+    // One codec, many payloads: after the first, they go to apache-avro's reader at once.
+    let schemas = AvroSchemas::builder().schema(&avsc).build().unwrap();
+    let codec = schemas.typed::<R>();
+    for _ in 0..3 {
+        let decoded = codec.decode(Payload::new(&bytes, Part::Value)).unwrap();
+        assert_eq!(decoded.u, IntOrString::String("x".into()));
+    }
 }
 
 /// A UUID schema is read by apache-avro's reader.
