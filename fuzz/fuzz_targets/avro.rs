@@ -33,8 +33,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let wire_format = [WireFormat::Auto, WireFormat::Plain, WireFormat::Confluent, WireFormat::Glue]
-        [usize::from(selector & 3)];
+    let wire_format = [
+        WireFormat::Auto,
+        WireFormat::Plain,
+        WireFormat::Confluent,
+        WireFormat::Glue,
+    ][usize::from(selector & 3)];
     let mut record = RecordBuilder::new("orders", 0, 7).value(bytes);
     if selector & 4 != 0 {
         let id = if selector & 8 != 0 {

@@ -27,12 +27,20 @@ fuzz_target!(|data: &[u8]| {
     let _ = decompress_zlib(bytes, LIMIT, &mut out);
     assert!(out.capacity() <= LIMIT);
 
-    let wire_format = [WireFormat::Auto, WireFormat::Plain, WireFormat::Confluent, WireFormat::Glue]
-        [usize::from(selector & 3)];
+    let wire_format = [
+        WireFormat::Auto,
+        WireFormat::Plain,
+        WireFormat::Confluent,
+        WireFormat::Glue,
+    ][usize::from(selector & 3)];
     let format = [Format::Json, Format::Avro, Format::Protobuf, Format::Other]
         [usize::from((selector >> 2) & 3)];
-    let schema_id = [None, Some("7"), Some("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d"), Some("zz")]
-        [usize::from((selector >> 4) & 3)];
+    let schema_id = [
+        None,
+        Some("7"),
+        Some("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d"),
+        Some("zz"),
+    ][usize::from((selector >> 4) & 3)];
     let metadata = SchemaMetadata::new(Some(DataFormat::Protobuf), schema_id);
     let knows = selector & 0x40 != 0;
     let context = FramingContext {

@@ -1,7 +1,8 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
 //! - `ci`: everything CI checks, in order: format, clippy, tests, doctests, rustdoc, the
-//!   examples, the feature powerset of each crate, and cargo-deny when it is installed.
+//!   examples, a type check of the fuzz targets, the feature powerset of each crate, and
+//!   cargo-deny when it is installed.
 //! - `powerset`: only the feature powerset (`cargo hack check --feature-powerset`).
 //! - `examples`: only the examples.
 //! - `fuzz [SECONDS] [TARGET...]`: each cargo-fuzz target (all of `fuzz/` by default) for
@@ -129,9 +130,23 @@ fn ci() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     examples()?;
+    fuzz_targets_build()?;
     powerset()?;
     json_only_links_no_other_format()?;
     deny()
+}
+
+/// The fuzz targets are a crate of their own, outside the workspace: format and type-check
+/// them, so that they keep building as the library changes (running them needs
+/// cargo-fuzz, see `cargo xtask fuzz`).
+fn fuzz_targets_build() -> Result<(), String> {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/Cargo.toml");
+    let manifest = manifest.to_string_lossy();
+    cargo(&["fmt", "--manifest-path", &manifest, "--check"], &[])?;
+    cargo(
+        &["check", "--manifest-path", &manifest, "--bins", "--locked"],
+        &[],
+    )
 }
 
 /// `lambda-kafka` with JSON alone must not build any Avro or Protobuf code.
