@@ -8,12 +8,10 @@
 use std::sync::LazyLock;
 
 use kafka_avro::{AvroSchemas, SchemaStore};
-use kafka_core::testing::RecordBuilder;
-use kafka_core::{DataFormat, KafkaConsumer, Part, SchemaId, WireFormat};
+use kafka_core::{DataFormat, KafkaConsumer, SchemaId};
 use lambda_kafka_bench::{AvroOrder, ORDER_AVSC};
+use lambda_kafka_fuzz::{GLUE_VERSION, raw, split, wire_format};
 use libfuzzer_sys::fuzz_target;
-
-const GLUE_VERSION: &str = "5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d";
 
 static SCHEMAS: LazyLock<AvroSchemas> = LazyLock::new(|| {
     let glue: SchemaId = SchemaId::from_metadata(GLUE_VERSION).expect("a UUID");
@@ -30,25 +28,11 @@ static SCHEMAS: LazyLock<AvroSchemas> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, bytes)) = data.split_first() else {
+    let Some((selector, bytes)) = split(data) else {
         return;
     };
-    let wire_format = [
-        WireFormat::Auto,
-        WireFormat::Plain,
-        WireFormat::Confluent,
-        WireFormat::Glue,
-    ][usize::from(selector & 3)];
-    let mut record = RecordBuilder::new("orders", 0, 7).value(bytes);
-    if selector & 4 != 0 {
-        let id = if selector & 8 != 0 {
-            SchemaId::from_metadata(GLUE_VERSION).expect("a UUID")
-        } else {
-            SchemaId::Confluent(1)
-        };
-        record = record.esm(Part::Value, DataFormat::Avro, id);
-    }
-    let raw = record.build();
+    let wire_format = wire_format(selector);
+    let raw = raw(selector, bytes, DataFormat::Avro);
     let typed = KafkaConsumer::new()
         .value(SCHEMAS.typed::<AvroOrder>())
         .wire_format(wire_format);

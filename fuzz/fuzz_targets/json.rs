@@ -5,27 +5,18 @@
 
 #![no_main]
 
-use kafka_core::testing::RecordBuilder;
-use kafka_core::{DataFormat, KafkaConsumer, Part, SchemaId, Utf8, WireFormat};
+use kafka_core::{DataFormat, KafkaConsumer, Utf8};
 use kafka_json::Json;
 use lambda_kafka_bench::Order;
+use lambda_kafka_fuzz::{record, split, wire_format};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, bytes)) = data.split_first() else {
+    let Some((selector, bytes)) = split(data) else {
         return;
     };
-    let wire_format = [
-        WireFormat::Auto,
-        WireFormat::Plain,
-        WireFormat::Confluent,
-        WireFormat::Glue,
-    ][usize::from(selector & 3)];
-    let mut record = RecordBuilder::new("orders", 0, 7).key(bytes).value(bytes);
-    if selector & 4 != 0 {
-        record = record.esm(Part::Value, DataFormat::Json, SchemaId::Confluent(1));
-    }
-    let raw = record.build();
+    let wire_format = wire_format(selector);
+    let raw = record(selector, bytes, DataFormat::Json).key(bytes).build();
     let typed = KafkaConsumer::new()
         .key(Utf8)
         .value(Json::<Order>::new())

@@ -8,11 +8,11 @@
 
 use std::sync::LazyLock;
 
-use kafka_core::testing::RecordBuilder;
-use kafka_core::{DataFormat, KafkaConsumer, Part, SchemaId, WireFormat};
+use kafka_core::{DataFormat, KafkaConsumer};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::ProtoSchema;
 use lambda_kafka_bench::{order_proto_path, proto};
+use lambda_kafka_fuzz::{raw, split, wire_format};
 use libfuzzer_sys::fuzz_target;
 
 static BY_NAME: LazyLock<ProtoSchema> = LazyLock::new(|| {
@@ -31,25 +31,11 @@ static BY_FRAMING: LazyLock<ProtoSchema> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, bytes)) = data.split_first() else {
+    let Some((selector, bytes)) = split(data) else {
         return;
     };
-    let wire_format = [
-        WireFormat::Auto,
-        WireFormat::Plain,
-        WireFormat::Confluent,
-        WireFormat::Glue,
-    ][usize::from(selector & 3)];
-    let mut record = RecordBuilder::new("orders", 0, 7).value(bytes);
-    if selector & 4 != 0 {
-        let id = if selector & 8 != 0 {
-            SchemaId::from_metadata("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d").expect("a UUID")
-        } else {
-            SchemaId::Confluent(1)
-        };
-        record = record.esm(Part::Value, DataFormat::Protobuf, id);
-    }
-    let raw = record.build();
+    let wire_format = wire_format(selector);
+    let raw = raw(selector, bytes, DataFormat::Protobuf);
     let prost = KafkaConsumer::new()
         .value(Proto::<proto::Order>::new())
         .wire_format(wire_format);

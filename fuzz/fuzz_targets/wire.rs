@@ -27,12 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = decompress_zlib(bytes, LIMIT, &mut out);
     assert!(out.capacity() <= LIMIT);
 
-    let wire_format = [
-        WireFormat::Auto,
-        WireFormat::Plain,
-        WireFormat::Confluent,
-        WireFormat::Glue,
-    ][usize::from(selector & 3)];
+    let wire_format = lambda_kafka_fuzz::wire_format(selector);
     let format = [Format::Json, Format::Avro, Format::Protobuf, Format::Other]
         [usize::from((selector >> 2) & 3)];
     let schema_id = [
