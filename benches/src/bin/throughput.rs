@@ -59,8 +59,6 @@ struct Options {
     mode: Mode,
     /// Time the floor too, in turn with each run, for a ratio less exposed to noise.
     vs_floor: bool,
-    /// The event's bytes, once read.
-    input: Vec<u8>,
     /// Parse the event once, before timing: time the decoding alone.
     parsed: bool,
     iterations: usize,
@@ -127,7 +125,6 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         wire_format,
         mode,
         vs_floor,
-        input: Vec::new(),
         parsed,
         iterations,
         warmup,
@@ -145,9 +142,9 @@ struct Timing {
 /// floor run of the same input before each.
 fn time(
     options: &Options,
+    input: &[u8],
     mut once: impl FnMut() -> Result<usize, String>,
 ) -> Result<Timing, String> {
-    let input = &options.input;
     let floor = |timing: &mut Timing| -> Result<(), String> {
         if options.vs_floor {
             let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
@@ -199,9 +196,9 @@ fn measure<V: Codec>(options: &Options, input: &[u8], value: V) -> Result<Timing
         .value_wire_format(options.wire_format);
     if options.parsed {
         let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
-        return time(options, || decode_records(&event, &consumer));
+        return time(options, input, || decode_records(&event, &consumer));
     }
-    time(options, || decode_pass(input, &consumer))
+    time(options, input, || decode_pass(input, &consumer))
 }
 
 fn schema_text(options: &Options) -> Result<String, String> {
@@ -219,11 +216,10 @@ fn proto_schema(options: &Options) -> Result<ProtoSchema, String> {
         .map_err(|e| e.to_string())
 }
 
-fn run(options: &mut Options) -> Result<(usize, Timing), String> {
-    options.input =
+fn run(options: &Options) -> Result<(usize, Timing), String> {
+    let bytes =
         std::fs::read(&options.event).map_err(|e| format!("{}: {e}", options.event.display()))?;
-    let options = &*options;
-    let input = &options.input;
+    let input = bytes.as_slice();
     let records = KafkaEvent::from_slice(input)
         .map_err(|e| format!("{}: {e}", options.event.display()))?
         .record_count();
@@ -238,7 +234,7 @@ fn run(options: &mut Options) -> Result<(usize, Timing), String> {
             let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
             let engine = Simd::standard(GeneralPurposeConfig::new());
             let mut buffer = Vec::new();
-            time(options, || {
+            time(options, input, || {
                 Ok(envelope_and_base64(text, &engine, &mut buffer))
             })?
         }
@@ -269,14 +265,14 @@ fn median_of(sorted: &[Duration]) -> f64 {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut options = match parse_args(&args) {
+    let options = match parse_args(&args) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    match run(&mut options) {
+    match run(&options) {
         Ok((records, timing)) => {
             // Floor time over run time, run by run, before sorting.
             let mut vs_floor: Vec<f64> = timing

@@ -462,17 +462,9 @@ fn schema_id_text<'de: 'a, 'a, D>(deserializer: D) -> Result<Option<Cow<'a, str>
 where
     D: Deserializer<'de>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id<'x> {
-        Text(#[serde(borrow)] Cow<'x, str>),
-        Number(u64),
-    }
-    Ok(match Option::<Id<'de>>::deserialize(deserializer)? {
-        None => None,
-        Some(Id::Text(text)) => Some(text),
-        Some(Id::Number(n)) => Some(Cow::Owned(n.to_string())),
-    })
+    SchemaIdSeed
+        .deserialize(deserializer)?
+        .ok_or_else(|| de::Error::custom("schemaId is neither text nor a number"))
 }
 
 /// A key or value as the event carries it: absent, `null`, or base64 text (`""` is an

@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 use kafka_core::{
-    DataFormat, EventSource, KafkaConsumer, KafkaEvent, Part, RawPayload, TimestampType,
+    DataFormat, EventSource, KafkaConsumer, KafkaEvent, Part, RawPayload, SchemaMetadata,
+    TimestampType,
 };
 
 /// An MSK event with one record per entry of `records_json` in group `orders-0`.
@@ -243,6 +244,17 @@ fn schema_metadata_for_key_and_value() {
         .schema_metadata(Part::Value)
         .unwrap();
     assert_eq!(meta.schema_id(), Some("7"));
+
+    // Schema metadata read on its own follows the same rule, and names a wrong shape.
+    let alone: SchemaMetadata<'_> =
+        serde_json::from_str(r#"{"dataFormat":"AVRO","schemaId":7}"#).unwrap();
+    assert_eq!(alone.schema_id(), Some("7"));
+    let err = serde_json::from_str::<SchemaMetadata<'_>>(r#"{"schemaId":[7]}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("schemaId is neither text nor a number"),
+        "{err}"
+    );
 }
 
 #[test]
