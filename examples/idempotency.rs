@@ -29,7 +29,7 @@ async fn replay<S: Store>(idempotency: &Idempotency<S>) -> Result<(), Box<dyn st
     let charges = AtomicUsize::new(0);
     for delivery in 1..=2 {
         let records = ConsumerRecords::decode(&consumer, input)?;
-        let failures = process(records, PerRecord::new(), |record| {
+        let outcome = process(records, PerRecord::new(), |record| {
             let (idempotency, charges) = (idempotency, &charges);
             async move {
                 // The invocation's remaining time bounds the in-progress entry; in a
@@ -45,7 +45,7 @@ async fn replay<S: Store>(idempotency: &Idempotency<S>) -> Result<(), Box<dyn st
             }
         })
         .await;
-        println!("delivery {delivery}: {} failed", failures.len());
+        println!("delivery {delivery}: {} failed", outcome.failures().len());
     }
     println!(
         "{} charges for two deliveries",

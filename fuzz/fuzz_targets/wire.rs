@@ -1,15 +1,15 @@
 //! Every wire parser, and the whole framing step under every setting, on arbitrary bytes.
 //!
-//! The first byte picks the wire format, the codec's format and the metadata; the rest
+//! The first byte picks the wire format, the codec's framing policy and the metadata; the rest
 //! is the payload.
 
 #![no_main]
 
 use kafka_core::wire::{
-    self, FramingContext, WireFormat, decompress_zlib, parse_confluent, parse_glue,
+    self, FramingContext, FramingPolicy, WireFormat, decompress_zlib, parse_confluent, parse_glue,
     parse_glue_index, parse_message_indexes,
 };
-use kafka_core::{DataFormat, Format, SchemaMetadata};
+use kafka_core::{DataFormat, SchemaMetadata};
 use libfuzzer_sys::fuzz_target;
 
 /// Small, so that inflating is bounded in time too.
@@ -28,8 +28,12 @@ fuzz_target!(|data: &[u8]| {
     assert!(out.capacity() <= LIMIT);
 
     let wire_format = lambda_kafka_fuzz::wire_format(selector);
-    let format = [Format::Json, Format::Avro, Format::Protobuf, Format::Other]
-        [usize::from((selector >> 2) & 3)];
+    let policy = [
+        FramingPolicy::PREFIX,
+        FramingPolicy::KNOWN_IDS,
+        FramingPolicy::PROTOBUF,
+        FramingPolicy::NONE,
+    ][usize::from((selector >> 2) & 3)];
     let schema_id = [
         None,
         Some("7"),
@@ -40,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let knows = selector & 0x40 != 0;
     let context = FramingContext {
         wire_format,
-        format,
+        policy,
         metadata: (selector & 0x80 != 0).then_some(&metadata),
         knows_schema_id: &|_| knows,
         max_decompressed: LIMIT,

@@ -87,7 +87,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use apache_avro;
 use apache_avro::Schema;
 pub use apache_avro::types::Value;
-use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId};
+use kafka_core::wire::FramingPolicy;
+use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata};
 use serde::de::DeserializeOwned;
 
 use crate::decoder::{Decoder, Schemas};
@@ -439,6 +440,10 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
         Format::Avro
     }
 
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
+
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.schemas.knows(id)
     }
@@ -482,6 +487,10 @@ impl Codec for AvroGeneric {
         Format::Avro
     }
 
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
+
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.schemas.knows(id)
     }
@@ -505,6 +514,10 @@ impl Codec for AvroJson {
 
     fn format(&self) -> Format {
         Format::Avro
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
     }
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {

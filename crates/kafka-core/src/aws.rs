@@ -5,9 +5,8 @@ use std::borrow::Cow;
 use aws_lambda_events::event::kafka::{KafkaEvent as AwsEvent, KafkaRecord as AwsRecord};
 
 use crate::error::Error;
-use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord, TimestampType};
-use crate::headers::{Header, Headers};
-use crate::record::Part;
+use crate::event::{Header, Headers, KafkaEvent, PartitionRecords, RawPayload, RawRecord};
+use crate::vocab::{Part, TimestampType};
 
 /// Converts an event parsed by `aws_lambda_events`.
 ///

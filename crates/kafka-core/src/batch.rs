@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::record::RecordId;
+use crate::vocab::RecordId;
 
 /// The response that tells Lambda which records of a batch failed, so that only those are
 /// retried: `{"batchItemFailures":[{"itemIdentifier":{"partition":"orders-0","offset":15}}]}`.

@@ -1,43 +1,16 @@
-//! The `Codec` trait that turns a key or value payload into a typed output, and the
-//! codecs built in: text, bytes, and any `FromStr` type.
+//! The `Codec` trait that turns a key or value payload into a typed output, the error a
+//! codec returns, and the codecs built in: text, bytes, and any `FromStr` type.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
-use crate::error::DecodeError;
-use crate::event::SchemaMetadata;
-use crate::record::Part;
-use crate::wire::{Framing, SchemaId};
+use crate::framing::{Framing, FramingPolicy};
+use crate::redact::redact;
+use crate::vocab::{Format, Part, SchemaId, SchemaMetadata};
 
 /// The framing of a payload that had none.
 static PLAIN: Framing = Framing::PLAIN;
-
-/// The serialization format a codec reads. The consumer uses it to name the format in
-/// errors, and to compare with what schema metadata reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Format {
-    /// JSON text.
-    Json,
-    /// Avro binary.
-    Avro,
-    /// Protocol Buffers binary.
-    Protobuf,
-    /// Anything else: text, raw bytes, a third party's format.
-    Other,
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Json => "JSON",
-            Self::Avro => "Avro",
-            Self::Protobuf => "Protobuf",
-            Self::Other => "other",
-        })
-    }
-}
 
 /// A key or value payload handed to a [`Codec`]: the bytes after base64 decoding and
 /// after any schema-registry header (see [`crate::wire`]), which side of the record they
@@ -49,6 +22,8 @@ impl fmt::Display for Format {
 pub struct Payload<'a> {
     /// The payload bytes.
     pub bytes: &'a [u8],
+    /// The bytes as the record carried them (after base64), header included.
+    pub received: &'a [u8],
     /// Key or value.
     pub part: Part,
     /// The schema-registry metadata of this side of the record, if any.
@@ -59,11 +34,13 @@ pub struct Payload<'a> {
 }
 
 impl<'a> Payload<'a> {
-    /// A payload with no metadata, for calling a codec directly (in tests, for instance).
+    /// A payload with no metadata and no framing, for calling a codec directly (in tests,
+    /// for instance).
     #[must_use]
     pub fn new(bytes: &'a [u8], part: Part) -> Self {
         Self {
             bytes,
+            received: bytes,
             part,
             metadata: None,
             framing: &PLAIN,
@@ -81,6 +58,13 @@ impl<'a> Payload<'a> {
     #[must_use]
     pub fn with_framing(mut self, framing: &'a Framing) -> Self {
         self.framing = framing;
+        self
+    }
+
+    /// The same payload as it was received, header included.
+    #[must_use]
+    pub fn with_received(mut self, received: &'a [u8]) -> Self {
+        self.received = received;
         self
     }
 }
@@ -114,13 +98,24 @@ pub trait Codec: Send + Sync {
     type Output;
 
     /// The format this codec reads; [`Format::Other`] unless it is one of the known ones.
+    /// The consumer names it in errors and fails a record whose schema metadata reports
+    /// another known format.
     fn format(&self) -> Format {
         Format::Other
     }
 
+    /// How the wire layer finds a schema-registry header in front of this codec's
+    /// payloads under [`WireFormat::Auto`](crate::WireFormat::Auto), and what follows the
+    /// header; `metadata` is the record's for this side. [`FramingPolicy::NONE`] (read no
+    /// schema ids) unless the codec says otherwise.
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        let _ = metadata;
+        FramingPolicy::NONE
+    }
+
     /// Whether the codec has a writer schema for this registry id. With
-    /// [`WireFormat::Auto`](crate::wire::WireFormat::Auto), an Avro payload starting with
-    /// a header byte is read as framed only when its codec knows the id the header names.
+    /// [`Detect::KnownIds`](crate::framing::Detect::KnownIds), a payload starting with a
+    /// header byte is read as framed only when its codec knows the id the header names.
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         let _ = id;
         false
@@ -134,53 +129,112 @@ pub trait Codec: Send + Sync {
     fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError>;
 }
 
-impl<C: Codec + ?Sized> Codec for &C {
-    type Output = C::Output;
+/// A codec behind a reference or a smart pointer is the codec itself.
+macro_rules! forward_codec {
+    ($($wrapper:ty),+) => {$(
+        impl<C: Codec + ?Sized> Codec for $wrapper {
+            type Output = C::Output;
 
-    fn format(&self) -> Format {
-        (**self).format()
+            fn format(&self) -> Format {
+                (**self).format()
+            }
+
+            fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+                (**self).framing(metadata)
+            }
+
+            fn knows_schema_id(&self, id: &SchemaId) -> bool {
+                (**self).knows_schema_id(id)
+            }
+
+            fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
+                (**self).decode(payload)
+            }
+        }
+    )+};
+}
+
+forward_codec!(&C, Box<C>, std::sync::Arc<C>);
+
+/// Why a codec could not turn a payload into its output.
+///
+/// Its message must not contain payload bytes: build it with [`DecodeError::new`] from
+/// your own words, or with [`DecodeError::from_serde`], which removes the values serde
+/// quotes from the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    rejection: bool,
+}
+
+impl DecodeError {
+    /// A decode failure described in the codec's own words, which must not quote the
+    /// payload.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            rejection: false,
+        }
     }
 
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        (**self).knows_schema_id(id)
+    /// A decode failure from a serde error, with the input values it quotes removed.
+    ///
+    /// ```
+    /// # use kafka_core::DecodeError;
+    /// let err = serde_json::from_str::<u64>(r#""secret""#).unwrap_err();
+    /// let err = DecodeError::from_serde(&err);
+    /// assert_eq!(err.message(), "invalid type: string, expected u64 at line 1 column 8");
+    /// ```
+    pub fn from_serde(error: &impl fmt::Display) -> Self {
+        Self::new(redact(&error.to_string()))
     }
 
-    fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
-        (**self).decode(payload)
+    /// Bytes that are not valid UTF-8 where text is required: `position` is the offset of
+    /// the first invalid byte, `len` the payload's length.
+    #[must_use]
+    pub fn invalid_utf8(position: usize, len: usize) -> Self {
+        Self::new(format!(
+            "invalid UTF-8: the byte at position {position} is not valid ({len} bytes in all)"
+        ))
+    }
+
+    /// A decoded payload rejected by validation; the consumer reports it as
+    /// [`RecordError::OutputSerializer`](crate::RecordError::OutputSerializer).
+    pub fn rejected(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            rejection: true,
+        }
+    }
+
+    /// The same error with more words after its message (which must not quote the
+    /// payload either).
+    #[must_use]
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        self.message.push_str(hint);
+        self
+    }
+
+    /// The message.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether this is a validation rejection rather than a decode failure.
+    #[must_use]
+    pub fn is_rejection(&self) -> bool {
+        self.rejection
     }
 }
 
-impl<C: Codec + ?Sized> Codec for Box<C> {
-    type Output = C::Output;
-
-    fn format(&self) -> Format {
-        (**self).format()
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        (**self).knows_schema_id(id)
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
-        (**self).decode(payload)
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
-impl<C: Codec + ?Sized> Codec for std::sync::Arc<C> {
-    type Output = C::Output;
-
-    fn format(&self) -> Format {
-        (**self).format()
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        (**self).knows_schema_id(id)
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
-        (**self).decode(payload)
-    }
-}
+impl std::error::Error for DecodeError {}
 
 /// UTF-8 text into a `String`. Invalid UTF-8 is an error, never replaced.
 ///

@@ -8,16 +8,22 @@ use base64::engine::{DecodePaddingMode, Simd};
 
 use crate::batch::BatchItemFailures;
 use crate::codec::{Codec, Payload, Utf8};
-use crate::error::Error;
+use crate::error::RecordError;
 use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
-use crate::record::{ConsumerRecord, Part, RecordId};
-use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, Framing, FramingContext, WireFormat};
+use crate::framing::{Framing, WireFormat};
+use crate::record::ConsumerRecord;
+use crate::vocab::{Format, Part, RecordId, SchemaMetadata};
+use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, FramingContext};
 
-/// Standard-alphabet base64 with the SIMD engine the CPU supports; padding optional, as
-/// some producers of test events leave it out.
+/// Standard-alphabet base64 with the SIMD engine the CPU supports, read as Python's,
+/// Node's and Java's decoders read it: padding optional (some producers of test events
+/// leave it out), and stray low bits in the last character ignored (AWS's own sample
+/// key `abcDEFghiJKLmnoPQRstuVWXyz1234==` has them).
 static BASE64: LazyLock<Simd> = LazyLock::new(|| {
     Simd::standard(
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
     )
 });
 
@@ -41,7 +47,7 @@ pub type Decoded<'e, K, V> = ConsumerRecord<'e, <K as Codec>::Output, <V as Code
 /// let mut records = consumer.records(&event);
 /// assert_eq!(records.next().unwrap()?.key, Some(42));
 /// let err = records.next().unwrap().unwrap_err(); // "x" is not a number: this record alone fails
-/// assert_eq!(err.record().unwrap().offset, 2);
+/// assert_eq!(err.record().offset, 2);
 /// assert!(records.next().is_none());
 /// # Ok::<(), kafka_core::Error>(())
 /// ```
@@ -124,7 +130,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     }
 
     /// The largest size a compressed (AWS Glue zlib) payload may inflate to; 16 MiB
-    /// unless set. A larger one is that record's [`Error::WireFormat`], found without
+    /// unless set. A larger one is that record's [`RecordError::WireFormat`], found without
     /// holding more than this many bytes.
     #[must_use]
     pub fn max_decompressed_size(mut self, bytes: usize) -> Self {
@@ -167,13 +173,14 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     pub fn decode_all<'e>(
         &self,
         event: &'e KafkaEvent<'e>,
-    ) -> Result<Vec<Decoded<'e, K, V>>, Error> {
+    ) -> Result<Vec<Decoded<'e, K, V>>, RecordError> {
         self.records(event).collect()
     }
 
     /// Runs `handler` on every record, in event order, and returns the partial batch
     /// response listing each record that failed: its key or value did not decode, or the
-    /// handler returned `Err`. Records after a failure still run.
+    /// handler returned `Err`. Records after a failure still run; with the `tracing`
+    /// feature, each record that did not decode is logged at `warn` with its error.
     ///
     /// ```
     /// use kafka_core::testing::{EventBuilder, RecordBuilder};
@@ -206,7 +213,10 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         for raw in event.records() {
             let failed = match self.decode_with(raw, &mut buffers) {
                 Ok(record) => handler(record).is_err(),
-                Err(_) => true,
+                Err(error) => {
+                    trace_failure(&error);
+                    true
+                }
             };
             if failed {
                 failures.push(&RecordId::of(raw));
@@ -218,22 +228,60 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     /// Decodes one record of an event.
     ///
     /// # Errors
-    /// [`Error::InvalidRecord`] when the record's fields or base64 cannot be read; the
-    /// codec's failure as [`Error::Deserialization`] or [`Error::OutputSerializer`].
+    /// [`RecordError::InvalidRecord`] when the record's fields or base64 cannot be read;
+    /// [`RecordError::FormatMismatch`] and [`RecordError::WireFormat`] for metadata or
+    /// framing that does not fit the codec; the codec's failure as
+    /// [`RecordError::Deserialization`] or [`RecordError::OutputSerializer`].
     pub fn decode_record<'e>(
         &self,
         raw: &'e RawRecord<'e>,
-    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
+    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, RecordError> {
         self.decode_with(raw, &mut Buffers::default())
+    }
+
+    /// Decodes one record's key alone, with its framing; `Ok(None)` when it has none.
+    /// The record's own [problems](RawRecord::problems) are not looked at here.
+    ///
+    /// # Errors
+    /// As [`KafkaConsumer::decode_record`], for the key.
+    pub fn decode_key(
+        &self,
+        raw: &RawRecord<'_>,
+    ) -> Result<Option<(K::Output, Framing)>, RecordError> {
+        self.decode_part(
+            &self.key,
+            self.key_wire,
+            raw,
+            Part::Key,
+            &mut Buffers::default(),
+        )
+    }
+
+    /// Decodes one record's value alone, with its framing; `Ok(None)` for a tombstone.
+    /// The record's own [problems](RawRecord::problems) are not looked at here.
+    ///
+    /// # Errors
+    /// As [`KafkaConsumer::decode_record`], for the value.
+    pub fn decode_value(
+        &self,
+        raw: &RawRecord<'_>,
+    ) -> Result<Option<(V::Output, Framing)>, RecordError> {
+        self.decode_part(
+            &self.value,
+            self.value_wire,
+            raw,
+            Part::Value,
+            &mut Buffers::default(),
+        )
     }
 
     fn decode_with<'e>(
         &self,
         raw: &'e RawRecord<'e>,
         buffers: &mut Buffers,
-    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, Error> {
+    ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, RecordError> {
         if let Some(problem) = raw.problem() {
-            return Err(Error::InvalidRecord {
+            return Err(RecordError::InvalidRecord {
                 record: RecordId::of(raw),
                 part: problem.part,
                 reason: problem.reason.to_owned(),
@@ -253,7 +301,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         raw: &RawRecord<'_>,
         part: Part,
         buffers: &mut Buffers,
-    ) -> Result<Option<(C::Output, Framing)>, Error> {
+    ) -> Result<Option<(C::Output, Framing)>, RecordError> {
         let RawPayload::Base64(text) = raw.payload(part) else {
             return Ok(None);
         };
@@ -261,41 +309,66 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         base64.clear();
         BASE64
             .decode_vec(text.as_bytes(), base64)
-            .map_err(|e| Error::InvalidRecord {
+            .map_err(|e| RecordError::InvalidRecord {
                 record: RecordId::of(raw),
                 part: Some(part),
                 reason: base64_reason(&e, text.len()),
             })?;
         let metadata = raw.schema_metadata(part);
         let format = codec.format();
-        wire::check_format(format, metadata).map_err(|reported| Error::FormatMismatch {
+        check_format(format, metadata).map_err(|reported| RecordError::FormatMismatch {
             record: RecordId::of(raw),
             part,
             configured: format,
-            reported,
+            reported: reported.clone(),
         })?;
         let context = FramingContext {
             wire_format,
-            format,
+            policy: codec.framing(metadata),
             metadata,
             knows_schema_id: &|id| codec.knows_schema_id(id),
             max_decompressed: self.max_decompressed,
         };
         let (framing, bytes) =
-            wire::unframe(base64, &context, inflated).map_err(|e| Error::WireFormat {
+            wire::unframe(base64, &context, inflated).map_err(|e| RecordError::WireFormat {
                 record: RecordId::of(raw),
                 part,
                 reason: e.message().to_owned(),
             })?;
         let payload = Payload::new(bytes, part)
+            .with_received(base64)
             .with_metadata(metadata)
             .with_framing(&framing);
         match codec.decode(payload) {
             Ok(output) => Ok(Some((output, framing))),
-            Err(e) => Err(Error::decode(RecordId::of(raw), part, format, e)),
+            Err(e) => Err(RecordError::decode(RecordId::of(raw), part, format, e)),
         }
     }
 }
+
+/// Checks that schema metadata does not contradict the codec's format: a codec of a known
+/// format refuses a record whose metadata reports another known one.
+fn check_format<'m>(
+    format: Format,
+    metadata: Option<&'m SchemaMetadata<'_>>,
+) -> Result<(), &'m crate::vocab::DataFormat> {
+    let Some(reported) = metadata.and_then(SchemaMetadata::data_format) else {
+        return Ok(());
+    };
+    match Format::of(reported) {
+        Some(expected) if format != Format::Other && format != expected => Err(reported),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(feature = "tracing")]
+fn trace_failure(error: &RecordError) {
+    let id = error.record();
+    tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, kind = error.kind().as_str(), %error, "record could not be decoded");
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_failure(_: &RecordError) {}
 
 /// Buffers an iterator reuses from record to record.
 #[derive(Debug, Default)]
@@ -347,7 +420,7 @@ impl<'c, 'e, K: Codec, V: Codec> Records<'c, 'e, K, V> {
 }
 
 impl<'e, K: Codec, V: Codec> Iterator for Records<'_, 'e, K, V> {
-    type Item = Result<ConsumerRecord<'e, K::Output, V::Output>, Error>;
+    type Item = Result<ConsumerRecord<'e, K::Output, V::Output>, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {

@@ -1,27 +1,21 @@
-//! The one error type of lambda-kafka, and the decode error codecs return.
+//! The errors of lambda-kafka: [`RecordError`] for one record of a batch, [`Error`] for
+//! the event as a whole and for configuration.
 
 use std::fmt;
 
-use crate::codec::Format;
-use crate::event::DataFormat;
-use crate::record::{Part, RecordId};
+use crate::codec::DecodeError;
+use crate::redact::redact;
+use crate::vocab::{DataFormat, Format, Part, RecordId};
 
-/// Everything that can go wrong reading a Lambda Kafka event.
+/// Why one record of a batch could not be decoded. It always names the record (topic,
+/// partition, offset), and the key or value when the failure is in one of them.
 ///
-/// A record's error names the record (topic, partition, offset) and the key or value it
-/// belongs to. No message contains payload bytes: a value the deserializer quotes is
-/// left out, lengths and positions stay.
+/// No message contains payload bytes: a value the deserializer quotes is left out,
+/// lengths and positions stay.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
-    /// The input is not a Lambda Kafka event (not JSON, or a required field is missing or
-    /// of the wrong type).
-    #[error("not a Lambda Kafka event: {reason}")]
-    InvalidEvent {
-        /// What is wrong, with the position in the input.
-        reason: String,
-    },
-    /// One record's fields cannot be read: bad base64, headers that are not byte lists, a
+pub enum RecordError {
+    /// The record's fields cannot be read: bad base64, headers that are not byte lists, a
     /// timestamp that is not an integer.
     #[error("{record}{}: invalid record: {reason}", part_suffix(*.part))]
     InvalidRecord {
@@ -79,6 +73,79 @@ pub enum Error {
         /// The validator's messages.
         error: DecodeError,
     },
+}
+
+impl RecordError {
+    /// The error's kind.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidRecord { .. } => ErrorKind::InvalidRecord,
+            Self::WireFormat { .. } => ErrorKind::WireFormat,
+            Self::FormatMismatch { .. } => ErrorKind::FormatMismatch,
+            Self::Deserialization { .. } => ErrorKind::Deserialization,
+            Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
+        }
+    }
+
+    /// The record the error belongs to.
+    #[must_use]
+    pub fn record(&self) -> &RecordId {
+        match self {
+            Self::InvalidRecord { record, .. }
+            | Self::WireFormat { record, .. }
+            | Self::FormatMismatch { record, .. }
+            | Self::Deserialization { record, .. }
+            | Self::OutputSerializer { record, .. } => record,
+        }
+    }
+
+    /// The key or value the error belongs to, if it belongs to one.
+    #[must_use]
+    pub fn part(&self) -> Option<Part> {
+        match self {
+            Self::InvalidRecord { part, .. } => *part,
+            Self::Deserialization { part, .. }
+            | Self::WireFormat { part, .. }
+            | Self::FormatMismatch { part, .. }
+            | Self::OutputSerializer { part, .. } => Some(*part),
+        }
+    }
+
+    /// A decode failure of a record's key or value, as the consumer reports it.
+    pub(crate) fn decode(record: RecordId, part: Part, format: Format, error: DecodeError) -> Self {
+        if error.is_rejection() {
+            Self::OutputSerializer {
+                record,
+                part,
+                error,
+            }
+        } else {
+            Self::Deserialization {
+                record,
+                part,
+                format,
+                error,
+            }
+        }
+    }
+}
+
+/// Everything that can go wrong reading a Lambda Kafka event or setting up a consumer;
+/// one record's failure is a [`RecordError`], which converts into this type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not a Lambda Kafka event (not JSON, or a required field is missing or
+    /// of the wrong type).
+    #[error("not a Lambda Kafka event: {reason}")]
+    InvalidEvent {
+        /// What is wrong, with the position in the input.
+        reason: String,
+    },
+    /// One record could not be decoded.
+    #[error(transparent)]
+    Record(#[from] RecordError),
     /// An Avro schema given to a codec could not be parsed.
     #[error("cannot parse the Avro schema{}: {reason}", for_part(*.part))]
     AvroSchemaParse {
@@ -123,21 +190,21 @@ fn for_part(part: Option<Part>) -> String {
     part.map(|p| format!(" of the {p}")).unwrap_or_default()
 }
 
-/// The kind of an [`Error`], as a stable short name.
+/// The kind of an [`Error`] or a [`RecordError`], as a stable short name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// [`Error::InvalidEvent`].
     InvalidEvent,
-    /// [`Error::InvalidRecord`].
+    /// [`RecordError::InvalidRecord`].
     InvalidRecord,
-    /// [`Error::WireFormat`].
+    /// [`RecordError::WireFormat`].
     WireFormat,
-    /// [`Error::FormatMismatch`].
+    /// [`RecordError::FormatMismatch`].
     FormatMismatch,
-    /// [`Error::Deserialization`].
+    /// [`RecordError::Deserialization`].
     Deserialization,
-    /// [`Error::OutputSerializer`].
+    /// [`RecordError::OutputSerializer`].
     OutputSerializer,
     /// [`Error::AvroSchemaParse`].
     AvroSchemaParse,
@@ -179,11 +246,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidEvent { .. } => ErrorKind::InvalidEvent,
-            Self::InvalidRecord { .. } => ErrorKind::InvalidRecord,
-            Self::WireFormat { .. } => ErrorKind::WireFormat,
-            Self::FormatMismatch { .. } => ErrorKind::FormatMismatch,
-            Self::Deserialization { .. } => ErrorKind::Deserialization,
-            Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
+            Self::Record(error) => error.kind(),
             Self::AvroSchemaParse { .. } => ErrorKind::AvroSchemaParse,
             Self::MissingSchema { .. } => ErrorKind::MissingSchema,
             Self::Configuration { .. } => ErrorKind::Configuration,
@@ -194,11 +257,7 @@ impl Error {
     #[must_use]
     pub fn record(&self) -> Option<&RecordId> {
         match self {
-            Self::InvalidRecord { record, .. }
-            | Self::WireFormat { record, .. }
-            | Self::FormatMismatch { record, .. }
-            | Self::Deserialization { record, .. }
-            | Self::OutputSerializer { record, .. } => Some(record),
+            Self::Record(error) => Some(error.record()),
             Self::InvalidEvent { .. }
             | Self::AvroSchemaParse { .. }
             | Self::MissingSchema { .. }
@@ -210,14 +269,18 @@ impl Error {
     #[must_use]
     pub fn part(&self) -> Option<Part> {
         match self {
-            Self::InvalidRecord { part, .. }
-            | Self::AvroSchemaParse { part, .. }
-            | Self::MissingSchema { part, .. } => *part,
-            Self::Deserialization { part, .. }
-            | Self::WireFormat { part, .. }
-            | Self::FormatMismatch { part, .. }
-            | Self::OutputSerializer { part, .. } => Some(*part),
+            Self::Record(error) => error.part(),
+            Self::AvroSchemaParse { part, .. } | Self::MissingSchema { part, .. } => *part,
             Self::InvalidEvent { .. } | Self::Configuration { .. } => None,
+        }
+    }
+
+    /// The record's error, when this is one.
+    #[must_use]
+    pub fn as_record_error(&self) -> Option<&RecordError> {
+        match self {
+            Self::Record(error) => Some(error),
+            _ => None,
         }
     }
 
@@ -225,173 +288,5 @@ impl Error {
         Self::InvalidEvent {
             reason: redact(&error.to_string()),
         }
-    }
-
-    /// A decode failure of a record's key or value, as the consumer reports it.
-    pub(crate) fn decode(record: RecordId, part: Part, format: Format, error: DecodeError) -> Self {
-        if error.is_rejection() {
-            Self::OutputSerializer {
-                record,
-                part,
-                error,
-            }
-        } else {
-            Self::Deserialization {
-                record,
-                part,
-                format,
-                error,
-            }
-        }
-    }
-}
-
-/// Why a codec could not turn a payload into its output.
-///
-/// Its message must not contain payload bytes: build it with [`DecodeError::new`] from
-/// your own words, or with [`DecodeError::from_serde`], which removes the values serde
-/// quotes from the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    message: String,
-    rejection: bool,
-}
-
-impl DecodeError {
-    /// A decode failure described in the codec's own words, which must not quote the
-    /// payload.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            rejection: false,
-        }
-    }
-
-    /// A decode failure from a serde error, with the input values it quotes removed.
-    ///
-    /// ```
-    /// # use kafka_core::DecodeError;
-    /// let err = serde_json::from_str::<u64>(r#""secret""#).unwrap_err();
-    /// let err = DecodeError::from_serde(&err);
-    /// assert_eq!(err.message(), "invalid type: string, expected u64 at line 1 column 8");
-    /// ```
-    pub fn from_serde(error: &impl fmt::Display) -> Self {
-        Self::new(redact(&error.to_string()))
-    }
-
-    /// Bytes that are not valid UTF-8 where text is required: `position` is the offset of
-    /// the first invalid byte, `len` the payload's length.
-    #[must_use]
-    pub fn invalid_utf8(position: usize, len: usize) -> Self {
-        Self::new(format!(
-            "invalid UTF-8: the byte at position {position} is not valid ({len} bytes in all)"
-        ))
-    }
-
-    /// A decoded payload rejected by validation; the consumer reports it as
-    /// [`Error::OutputSerializer`].
-    pub fn rejected(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            rejection: true,
-        }
-    }
-
-    /// The message.
-    #[must_use]
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// Whether this is a validation rejection rather than a decode failure.
-    #[must_use]
-    pub fn is_rejection(&self) -> bool {
-        self.rejection
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-/// Removes the input values a serde message quotes (`string "…"`, ``integer `…` ``,
-/// ``unknown field `…` ``), keeping what the message says about the expected shape.
-fn redact(message: &str) -> String {
-    // serde's `Unexpected` and `unknown_*` messages are the only places a deserializer
-    // repeats input; schema-side names (`missing field `x``, `expected one of `a``) stay.
-    const TICKED: [&str; 5] = [
-        "integer `",
-        "floating point `",
-        "character `",
-        "unknown variant `",
-        "unknown field `",
-    ];
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    'scan: while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("string \"") {
-            out.push_str("string");
-            rest = skip_quoted(after);
-            continue;
-        }
-        for prefix in TICKED {
-            if let Some(after) = rest.strip_prefix(prefix) {
-                out.push_str(&prefix[..prefix.len() - 2]);
-                rest = after.split_once('`').map_or("", |(_, tail)| tail);
-                continue 'scan;
-            }
-        }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    out
-}
-
-/// Skips a Debug-escaped string body up to its closing quote.
-fn skip_quoted(text: &str) -> &str {
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '"' => return &text[i + 1..],
-            _ => {}
-        }
-    }
-    ""
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn redaction_removes_quoted_input() {
-        assert_eq!(
-            redact(r#"invalid type: string "a \"b\" c", expected u64 at line 1 column 9"#),
-            "invalid type: string, expected u64 at line 1 column 9"
-        );
-        assert_eq!(
-            redact("invalid value: integer `-5`, expected u8"),
-            "invalid value: integer, expected u8"
-        );
-        assert_eq!(
-            redact("unknown field `card_number`, expected one of `id`, `name`"),
-            "unknown field, expected one of `id`, `name`"
-        );
-        assert_eq!(
-            redact("unknown variant `SECRET`, expected `A` or `B`"),
-            "unknown variant, expected `A` or `B`"
-        );
-        assert_eq!(redact("missing field `id`"), "missing field `id`");
-        assert_eq!(redact("string \"unterminated"), "string");
     }
 }

@@ -1,6 +1,7 @@
 //! The core of [lambda-kafka](https://docs.rs/lambda-kafka): the event AWS Lambda's Kafka
 //! event source mapping delivers (Amazon MSK and self-managed Kafka), consumer records,
-//! the [`Codec`] trait every key and value format implements, and the one [`Error`] type.
+//! the [`Codec`] trait every key and value format implements, and the errors: one
+//! [`RecordError`] per record that fails, one [`Error`] for the event and configuration.
 //!
 //! Most users depend on the `lambda-kafka` facade, which re-exports this crate with the
 //! codecs they turn on. Authors of a codec for another format depend on this crate alone
@@ -20,11 +21,30 @@
 //! # Ok::<(), kafka_core::Error>(())
 //! ```
 //!
+//! # Layers
+//!
+//! Each module imports only those above it in this table; none imports one below.
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | `vocab` | the shared words: [`Part`], [`RecordId`], [`Format`], [`DataFormat`], [`TimestampType`], [`SchemaId`], [`SchemaMetadata`] |
+//! | `redact` | removing input that serde messages quote |
+//! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`](wire::FramingPolicy) |
+//! | `codec` | the [`Codec`] trait, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
+//! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
+//! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
+//! | [`wire`] | the Confluent and Glue parsers, zlib, and `unframe` under a policy |
+//! | `record` | [`ConsumerRecord`]: an event's record with its key and value decoded |
+//! | `batch` | the partial batch response, [`BatchItemFailures`] |
+//! | `consumer` | [`KafkaConsumer`]: base64, framing, the format check and the codecs, per record |
+//! | `validate` | validation adapters on any codec ([`CodecExt`]) |
+//!
 //! # Features
-//! - `testing`: [`testing`], builders of events for unit tests.
+//! - `testing`: `testing`, builders of events for unit tests.
 //! - `aws-lambda-events`: `TryFrom<aws_lambda_events::event::kafka::KafkaEvent>`.
 //! - `garde`, `validator`: validation of decoded values with those crates
 //!   ([`CodecExt::garde`], [`CodecExt::validator`]).
+//! - `tracing`: [`KafkaConsumer::process`] logs each record that did not decode.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "aws-lambda-events")]
@@ -34,28 +54,29 @@ mod codec;
 mod consumer;
 mod error;
 mod event;
-mod headers;
-mod lenient;
+mod framing;
 mod record;
+mod redact;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod validate;
+mod vocab;
 pub mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
-pub use codec::{Bytes, Codec, Format, Parsed, Payload, Utf8};
+pub use codec::{Bytes, Codec, DecodeError, Parsed, Payload, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, Records};
-pub use error::{DecodeError, Error, ErrorKind};
+pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
-    DataFormat, EventSource, KafkaEvent, PartitionRecords, RawPayload, RawRecord, RecordProblem,
-    SchemaMetadata, TimestampType,
+    EventSource, Header, Headers, KafkaEvent, PartitionRecords, RawPayload, RawRecord,
+    RecordProblem,
 };
-pub use headers::{Header, Headers};
-pub use record::{ConsumerRecord, Part, RecordId};
+pub use framing::{Framing, WireFormat};
+pub use record::ConsumerRecord;
 #[cfg(feature = "garde")]
 pub use validate::Garde;
 #[cfg(feature = "validator")]
 pub use validate::Validator;
-pub use validate::{CodecExt, ParseWith, TryInto};
-pub use wire::{Framing, SchemaId, WireFormat};
+pub use validate::{CodecExt, ParseWith, TryIntoType};
+pub use vocab::{DataFormat, Format, Part, RecordId, SchemaId, SchemaMetadata, TimestampType};

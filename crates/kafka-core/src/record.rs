@@ -1,77 +1,10 @@
-//! Decoded records and their coordinates.
+//! Decoded records: the event's record with its key and value decoded.
 
-use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::event::{RawPayload, RawRecord, SchemaMetadata, TimestampType};
-use crate::headers::Headers;
-use crate::wire::Framing;
-
-/// Which side of a record a payload is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Part {
-    /// The record's key.
-    Key,
-    /// The record's value.
-    Value,
-}
-
-impl Part {
-    /// `"key"` or `"value"`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Value => "value",
-        }
-    }
-}
-
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where a record lives: topic, partition and offset. Errors carry it so that a failure
-/// names its record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RecordId {
-    /// The topic.
-    pub topic: String,
-    /// The partition.
-    pub partition: i32,
-    /// The offset within the partition.
-    pub offset: i64,
-}
-
-impl RecordId {
-    /// The coordinates of a raw record.
-    #[must_use]
-    pub fn of(record: &RawRecord<'_>) -> Self {
-        Self {
-            topic: record.topic().to_owned(),
-            partition: record.partition(),
-            offset: record.offset(),
-        }
-    }
-
-    /// The `"topic-partition"` text Lambda uses to name the partition.
-    #[must_use]
-    pub fn topic_partition(&self) -> String {
-        format!("{}-{}", self.topic, self.partition)
-    }
-}
-
-impl fmt::Display for RecordId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "topic \"{}\", partition {}, offset {}",
-            self.topic, self.partition, self.offset
-        )
-    }
-}
+use crate::event::{Headers, RawPayload, RawRecord};
+use crate::framing::Framing;
+use crate::vocab::{Part, RecordId, SchemaMetadata, TimestampType};
 
 /// A record of the batch with its key and value decoded.
 ///
@@ -224,13 +157,13 @@ impl<'e, K, V> ConsumerRecord<'e, K, V> {
     /// The schema-registry metadata of the key (`keySchemaMetadata`).
     #[must_use]
     pub fn key_schema_metadata(&self) -> Option<&SchemaMetadata<'e>> {
-        self.raw.schema_metadata(crate::Part::Key)
+        self.raw.schema_metadata(Part::Key)
     }
 
     /// The schema-registry metadata of the value (`valueSchemaMetadata`).
     #[must_use]
     pub fn value_schema_metadata(&self) -> Option<&SchemaMetadata<'e>> {
-        self.raw.schema_metadata(crate::Part::Value)
+        self.raw.schema_metadata(Part::Value)
     }
 
     /// The undecoded record from the event.

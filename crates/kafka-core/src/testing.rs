@@ -27,15 +27,11 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::event::{
-    DataFormat, KafkaEvent, PartitionRecords, RawPayload, RawRecord, SchemaMetadata, TimestampType,
-};
-use crate::wire::SchemaId;
+use crate::event::{Header, KafkaEvent, PartitionRecords, RawPayload, RawRecord};
+use crate::vocab::{DataFormat, Part, SchemaId, SchemaMetadata, TimestampType};
 
 pub mod vectors;
 pub mod wire;
-use crate::headers::Header;
-use crate::record::Part;
 
 /// Writes a value as payload bytes, the way a producer would.
 pub trait Encoder<T: ?Sized> {

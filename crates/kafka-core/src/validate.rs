@@ -1,6 +1,6 @@
 //! Validation ("output parsing"): after a codec decodes a key or value, turn it into your
 //! domain type or reject it. A rejection is that record's
-//! [`Error::OutputSerializer`](crate::Error::OutputSerializer) with the validator's
+//! [`RecordError::OutputSerializer`](crate::RecordError::OutputSerializer) with the validator's
 //! messages.
 //!
 //! ```
@@ -22,9 +22,9 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::codec::{Codec, Format, Payload};
-use crate::error::DecodeError;
-use crate::wire::SchemaId;
+use crate::codec::{Codec, DecodeError, Payload};
+use crate::framing::FramingPolicy;
+use crate::vocab::{Format, SchemaId, SchemaMetadata};
 
 /// Validation steps on any codec.
 pub trait CodecExt: Codec + Sized {
@@ -38,12 +38,12 @@ pub trait CodecExt: Codec + Sized {
     }
 
     /// Turns each decoded output into `T` with `TryFrom`; its error rejects the record.
-    fn try_into_type<T>(self) -> TryInto<Self, T>
+    fn try_into_type<T>(self) -> TryIntoType<Self, T>
     where
         T: TryFrom<Self::Output>,
         T::Error: fmt::Display,
     {
-        TryInto {
+        TryIntoType {
             inner: self,
             _output: PhantomData,
         }
@@ -101,6 +101,10 @@ where
         self.inner.format()
     }
 
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        self.inner.framing(metadata)
+    }
+
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.inner.knows_schema_id(id)
     }
@@ -112,12 +116,12 @@ where
 }
 
 /// A codec whose outputs are converted with `TryFrom` ([`CodecExt::try_into_type`]).
-pub struct TryInto<C, T> {
+pub struct TryIntoType<C, T> {
     inner: C,
     _output: PhantomData<fn() -> T>,
 }
 
-impl<C: Clone, T> Clone for TryInto<C, T> {
+impl<C: Clone, T> Clone for TryIntoType<C, T> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -126,18 +130,18 @@ impl<C: Clone, T> Clone for TryInto<C, T> {
     }
 }
 
-impl<C: fmt::Debug, T> fmt::Debug for TryInto<C, T> {
+impl<C: fmt::Debug, T> fmt::Debug for TryIntoType<C, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "TryInto<{}>({:?})",
+            "TryIntoType<{}>({:?})",
             std::any::type_name::<T>(),
             self.inner
         )
     }
 }
 
-impl<C, T> Codec for TryInto<C, T>
+impl<C, T> Codec for TryIntoType<C, T>
 where
     C: Codec,
     T: TryFrom<C::Output>,
@@ -147,6 +151,10 @@ where
 
     fn format(&self) -> Format {
         self.inner.format()
+    }
+
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        self.inner.framing(metadata)
     }
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
@@ -178,6 +186,10 @@ where
 
     fn format(&self) -> Format {
         self.inner.format()
+    }
+
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        self.inner.framing(metadata)
     }
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
@@ -216,6 +228,10 @@ where
 
     fn format(&self) -> Format {
         self.inner.format()
+    }
+
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        self.inner.framing(metadata)
     }
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {

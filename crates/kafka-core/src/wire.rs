@@ -3,7 +3,8 @@
 //! event source mapping leaves when its schema-registry integration has removed the header.
 //!
 //! The consumer applies this module to every key and value before its codec sees it (see
-//! [`WireFormat`]); the parsers are public for tools that read framing without decoding.
+//! [`WireFormat`]), under the codec's [`FramingPolicy`]; the parsers are public for tools
+//! that read framing without decoding.
 //!
 //! | framing | bytes |
 //! |---|---|
@@ -17,8 +18,11 @@ use std::io::Read as _;
 
 pub use uuid::Uuid;
 
-use crate::codec::Format;
-use crate::event::{DataFormat, SchemaMetadata};
+pub use crate::framing::{
+    Compression, Detect, Framing, FramingPolicy, HeaderSource, Indexes, MessageIndexes, WireFormat,
+};
+pub use crate::vocab::SchemaId;
+use crate::vocab::SchemaMetadata;
 
 /// The magic byte of the Confluent wire format.
 pub const CONFLUENT_MAGIC: u8 = 0x00;
@@ -39,243 +43,6 @@ pub const MAX_MESSAGE_INDEXES: usize = 64;
 /// 6 MB event and far below a function's memory.
 pub const DEFAULT_MAX_DECOMPRESSED: usize = 16 << 20;
 
-/// How the keys or the values of a consumer are framed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum WireFormat {
-    /// Find out per record (the default):
-    /// - metadata with a `schemaId` means the event source mapping removed the header: a
-    ///   number is the Confluent style, a UUID the Glue style;
-    /// - otherwise, for JSON and Protobuf codecs, a leading `0x00` is a Confluent header and
-    ///   a leading `0x03` a Glue header (neither format can start with those bytes);
-    /// - for Avro, whose datum can start with any byte, a header is read only when the
-    ///   codec knows the schema id it names;
-    /// - for any other codec the bytes are the payload.
-    #[default]
-    Auto,
-    /// The bytes are the payload, with no header.
-    Plain,
-    /// Confluent framing: the header is in the bytes, or the metadata's `schemaId` says the
-    /// event source mapping removed it.
-    Confluent,
-    /// AWS Glue framing: the header is in the bytes, or the metadata's `schemaId` says the
-    /// event source mapping removed it.
-    Glue,
-}
-
-impl WireFormat {
-    /// `auto`, `plain`, `confluent` or `glue`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Plain => "plain",
-            Self::Confluent => "confluent",
-            Self::Glue => "glue",
-        }
-    }
-}
-
-impl fmt::Display for WireFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WireFormat {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "auto" => Ok(Self::Auto),
-            "plain" => Ok(Self::Plain),
-            "confluent" => Ok(Self::Confluent),
-            "glue" => Ok(Self::Glue),
-            other => Err(format!(
-                "unknown wire format \"{other}\": expected auto, plain, confluent or glue"
-            )),
-        }
-    }
-}
-
-/// A schema registry's id for the schema a payload was written with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SchemaId {
-    /// A Confluent Schema Registry id.
-    Confluent(u32),
-    /// An AWS Glue schema-version UUID.
-    Glue(Uuid),
-}
-
-impl SchemaId {
-    /// Reads a `schemaId` from event metadata: digits are a Confluent id, a UUID a Glue
-    /// schema version.
-    ///
-    /// # Errors
-    /// A [`WireError`] for any other text.
-    pub fn from_metadata(text: &str) -> Result<Self, WireError> {
-        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            return text.parse().map(Self::Confluent).map_err(|_| {
-                WireError::new(format!(
-                    "schemaId {text} in the metadata is beyond a Confluent id's range (u32)"
-                ))
-            });
-        }
-        Uuid::try_parse(text).map(Self::Glue).map_err(|_| {
-            WireError::new(format!(
-                "schemaId \"{text}\" in the metadata is neither a Confluent id (digits) nor a Glue UUID"
-            ))
-        })
-    }
-}
-
-impl fmt::Display for SchemaId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Confluent(id) => write!(f, "{id}"),
-            Self::Glue(uuid) => write!(f, "{}", uuid.hyphenated()),
-        }
-    }
-}
-
-/// Where a header's facts came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HeaderSource {
-    /// Read from the payload bytes (and removed from them).
-    Payload,
-    /// Read from the record's schema metadata: the event source mapping removed the header.
-    Metadata,
-}
-
-impl HeaderSource {
-    /// `payload` or `metadata`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Payload => "payload",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-/// How a Glue payload was compressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Compression {
-    /// Not compressed.
-    #[default]
-    None,
-    /// One zlib stream (RFC 1950).
-    Zlib,
-}
-
-impl Compression {
-    /// `none` or `zlib`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Zlib => "zlib",
-        }
-    }
-}
-
-/// A Protobuf message-index path: which message of the schema a payload is.
-///
-/// Confluent writes the path of the message within its `.proto` file, in declaration order,
-/// nested messages adding entries (`[0]` is the first top-level message; `[1, 0]` the first
-/// message nested in the second). Glue writes one index counting every message of the
-/// schema in lexicographic order of full names; it is kept here as a path of one entry
-/// (the framing's [`WireFormat`] says which numbering applies).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct MessageIndexes(Repr);
-
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Repr {
-    Inline(u8, [u32; 4]),
-    Heap(Box<[u32]>),
-}
-
-impl MessageIndexes {
-    /// A path from its indexes.
-    #[must_use]
-    pub fn new(indexes: &[u32]) -> Self {
-        match u8::try_from(indexes.len()) {
-            Ok(len) if indexes.len() <= 4 => {
-                let mut inline = [0; 4];
-                inline[..indexes.len()].copy_from_slice(indexes);
-                Self(Repr::Inline(len, inline))
-            }
-            _ => Self(Repr::Heap(indexes.into())),
-        }
-    }
-
-    /// The indexes.
-    #[must_use]
-    pub fn as_slice(&self) -> &[u32] {
-        match &self.0 {
-            Repr::Inline(len, items) => &items[..usize::from(*len)],
-            Repr::Heap(items) => items,
-        }
-    }
-}
-
-impl fmt::Debug for MessageIndexes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.as_slice()).finish()
-    }
-}
-
-/// What the wire layer found in front of a key or value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Framing {
-    wire_format: WireFormat,
-    source: HeaderSource,
-    schema_id: Option<SchemaId>,
-    message_indexes: Option<MessageIndexes>,
-    compression: Compression,
-}
-
-impl Framing {
-    /// No framing: the bytes are the payload.
-    pub const PLAIN: Self = Self {
-        wire_format: WireFormat::Plain,
-        source: HeaderSource::Payload,
-        schema_id: None,
-        message_indexes: None,
-        compression: Compression::None,
-    };
-
-    /// `Plain`, `Confluent` or `Glue` (never `Auto`).
-    #[must_use]
-    pub fn wire_format(&self) -> WireFormat {
-        self.wire_format
-    }
-
-    /// Whether the header was in the payload or described by the metadata.
-    #[must_use]
-    pub fn source(&self) -> HeaderSource {
-        self.source
-    }
-
-    /// The registry's schema id, for Confluent and Glue framing.
-    #[must_use]
-    pub fn schema_id(&self) -> Option<&SchemaId> {
-        self.schema_id.as_ref()
-    }
-
-    /// The Protobuf message-index path, when the codec reads Protobuf.
-    #[must_use]
-    pub fn message_indexes(&self) -> Option<&MessageIndexes> {
-        self.message_indexes.as_ref()
-    }
-
-    /// How the payload was compressed (Glue only).
-    #[must_use]
-    pub fn compression(&self) -> Compression {
-        self.compression
-    }
-}
-
 /// Why a header could not be read. Its message names what was expected and what was
 /// found (header bytes, lengths), never the payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,7 +51,7 @@ pub struct WireError {
 }
 
 impl WireError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
         }
@@ -505,12 +272,11 @@ pub fn decompress_zlib(
 pub struct FramingContext<'a> {
     /// The configured wire format for this side of the record.
     pub wire_format: WireFormat,
-    /// The codec's format: JSON and Protobuf allow prefix detection, Protobuf has
-    /// message indexes, Avro needs a known schema id.
-    pub format: Format,
+    /// What the codec says about its payloads: how to detect a header, what follows it.
+    pub policy: FramingPolicy,
     /// The record's schema metadata for this side.
     pub metadata: Option<&'a SchemaMetadata<'a>>,
-    /// Whether the codec has a schema for an id (Avro's detection).
+    /// Whether the codec has a schema for an id ([`Detect::KnownIds`]).
     pub knows_schema_id: &'a dyn Fn(&SchemaId) -> bool,
     /// The largest decompressed payload accepted.
     pub max_decompressed: usize,
@@ -520,34 +286,10 @@ impl fmt::Debug for FramingContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FramingContext")
             .field("wire_format", &self.wire_format)
-            .field("format", &self.format)
+            .field("policy", &self.policy)
             .field("metadata", &self.metadata)
             .field("max_decompressed", &self.max_decompressed)
             .finish_non_exhaustive()
-    }
-}
-
-/// Checks that schema metadata does not contradict the codec's format.
-///
-/// # Errors
-/// The format the metadata reports, when it is a known one and differs from the codec's.
-pub fn check_format(
-    format: Format,
-    metadata: Option<&SchemaMetadata<'_>>,
-) -> Result<(), DataFormat> {
-    let Some(reported) = metadata.and_then(SchemaMetadata::data_format) else {
-        return Ok(());
-    };
-    let expected = match reported {
-        DataFormat::Avro => Format::Avro,
-        DataFormat::Protobuf => Format::Protobuf,
-        DataFormat::Json => Format::Json,
-        DataFormat::Other(_) => return Ok(()),
-    };
-    if format == Format::Other || format == expected {
-        Ok(())
-    } else {
-        Err(reported.clone())
     }
 }
 
@@ -561,45 +303,65 @@ pub fn unframe<'b>(
     context: &FramingContext<'_>,
     scratch: &'b mut Vec<u8>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
-    let schema_id = context.metadata.and_then(SchemaMetadata::schema_id);
-    match (context.wire_format, schema_id) {
-        (WireFormat::Plain, _) => Ok((Framing::PLAIN, bytes)),
-        (WireFormat::Auto, Some(id)) => esm(bytes, SchemaId::from_metadata(id)?, context),
-        (WireFormat::Confluent, Some(id)) => match SchemaId::from_metadata(id)? {
-            id @ SchemaId::Confluent(_) => esm(bytes, id, context),
-            SchemaId::Glue(_) => Err(WireError::new(format!(
-                "configured for Confluent framing, but the metadata's schemaId \"{id}\" is a Glue UUID"
-            ))),
+    let reads_ids = context.policy.detect != Detect::Never;
+    let metadata_id = || {
+        context
+            .metadata
+            .and_then(SchemaMetadata::registry_id)
+            .map(|id| id.map_err(WireError::new))
+            .transpose()
+    };
+    match context.wire_format {
+        WireFormat::Plain => Ok((Framing::PLAIN, bytes)),
+        // A codec that reads no schema ids takes the bytes as they are.
+        WireFormat::Auto if !reads_ids => Ok((Framing::PLAIN, bytes)),
+        WireFormat::Auto => match metadata_id()? {
+            Some(id) => esm(bytes, id, context),
+            None => detect(bytes, context, scratch),
         },
-        (WireFormat::Glue, Some(id)) => match SchemaId::from_metadata(id)? {
-            id @ SchemaId::Glue(_) => esm(bytes, id, context),
-            SchemaId::Confluent(_) => Err(WireError::new(format!(
-                "configured for AWS Glue framing, but the metadata's schemaId \"{id}\" is a Confluent id"
+        WireFormat::Confluent => match metadata_id()? {
+            Some(id @ SchemaId::Confluent(_)) => esm(bytes, id, context),
+            Some(SchemaId::Glue(_)) => Err(WireError::new(format!(
+                "configured for Confluent framing, but the metadata's schemaId \"{}\" is a Glue UUID",
+                metadata_text(context)
             ))),
+            None => confluent(bytes, context),
         },
-        (WireFormat::Confluent, None) => confluent(bytes, context),
-        (WireFormat::Glue, None) => glue(bytes, context, scratch),
-        (WireFormat::Auto, None) => detect(bytes, context, scratch),
+        WireFormat::Glue => match metadata_id()? {
+            Some(id @ SchemaId::Glue(_)) => esm(bytes, id, context),
+            Some(SchemaId::Confluent(_)) => Err(WireError::new(format!(
+                "configured for AWS Glue framing, but the metadata's schemaId \"{}\" is a Confluent id",
+                metadata_text(context)
+            ))),
+            None => glue(bytes, context, scratch),
+        },
     }
 }
 
-/// `Auto` without a schema id in the metadata: read a header only where the bytes cannot
-/// be a bare payload of the codec's format.
+fn metadata_text<'m>(context: &FramingContext<'m>) -> &'m str {
+    context
+        .metadata
+        .and_then(SchemaMetadata::schema_id)
+        .unwrap_or_default()
+}
+
+/// `Auto` without a schema id in the metadata: read a header only where the codec's policy
+/// says the bytes cannot be a bare payload.
 fn detect<'b>(
     bytes: &'b [u8],
     context: &FramingContext<'_>,
     scratch: &'b mut Vec<u8>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
-    match (context.format, bytes.first()) {
-        (Format::Json | Format::Protobuf, Some(&CONFLUENT_MAGIC)) => confluent(bytes, context),
-        (Format::Json | Format::Protobuf, Some(&GLUE_VERSION)) => glue(bytes, context, scratch),
-        (Format::Avro, Some(&CONFLUENT_MAGIC)) => match parse_confluent(bytes) {
+    match (context.policy.detect, bytes.first()) {
+        (Detect::Prefix, Some(&CONFLUENT_MAGIC)) => confluent(bytes, context),
+        (Detect::Prefix, Some(&GLUE_VERSION)) => glue(bytes, context, scratch),
+        (Detect::KnownIds, Some(&CONFLUENT_MAGIC)) => match parse_confluent(bytes) {
             Ok((id, _)) if (context.knows_schema_id)(&SchemaId::Confluent(id)) => {
                 confluent(bytes, context)
             }
             _ => Ok((Framing::PLAIN, bytes)),
         },
-        (Format::Avro, Some(&GLUE_VERSION)) => match parse_glue(bytes) {
+        (Detect::KnownIds, Some(&GLUE_VERSION)) => match parse_glue(bytes) {
             Ok((header, _))
                 if (context.knows_schema_id)(&SchemaId::Glue(header.schema_version)) =>
             {
@@ -681,7 +443,7 @@ fn confluent_indexes<'b>(
     bytes: &'b [u8],
     context: &FramingContext<'_>,
 ) -> Result<(Option<MessageIndexes>, &'b [u8]), WireError> {
-    if context.format == Format::Protobuf {
+    if context.policy.indexes == Indexes::Protobuf {
         let (indexes, rest) = parse_message_indexes(bytes)?;
         Ok((Some(indexes), rest))
     } else {
@@ -693,7 +455,7 @@ fn glue_index<'b>(
     bytes: &'b [u8],
     context: &FramingContext<'_>,
 ) -> Result<(Option<MessageIndexes>, &'b [u8]), WireError> {
-    if context.format == Format::Protobuf {
+    if context.policy.indexes == Indexes::Protobuf {
         let (index, rest) = parse_glue_index(bytes)?;
         Ok((Some(MessageIndexes::new(&[index])), rest))
     } else {

@@ -3,7 +3,7 @@
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
     Codec, DecodeError, Error, ErrorKind, Format, KafkaConsumer, KafkaEvent, Parsed, Part, Payload,
-    RecordId, Utf8,
+    RecordError, RecordId, Utf8,
 };
 
 fn one_record(fields: &str) -> String {
@@ -13,7 +13,7 @@ fn one_record(fields: &str) -> String {
     )
 }
 
-fn first_error(json: &str) -> Error {
+fn first_error(json: &str) -> RecordError {
     let event = KafkaEvent::from_str(json).expect("the event parses");
     KafkaConsumer::new()
         .records(&event)
@@ -37,16 +37,41 @@ fn invalid_event_messages() {
         "not a Lambda Kafka event: missing field `records` at line 1 column 14"
     );
 
+    // Numeric text is a number (older AWS samples write it so); other text names the field.
     let err = KafkaEvent::from_str(
         r#"{"records":{"t-0":[{"topic":"t","partition":"zero","offset":1}]}}"#,
     )
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a Lambda Kafka event: invalid type: string, expected i32 at line 1 column 50"
+        "not a Lambda Kafka event: partition is text that is not an integer (4 characters) at line 1 column 50"
     );
     assert_eq!(err.record(), None);
     assert_eq!(err.part(), None);
+    let err =
+        KafkaEvent::from_str(r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":[1]}]}}"#)
+            .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: offset is a list, not an integer (or numeric text) at line 1 column 59"
+    );
+
+    // A top-level list is an EventBridge Pipes batch of records, and nothing else.
+    let err = KafkaEvent::from_str(r#"["aws:kafka", {"records":{}}]"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: a top-level list is read as an EventBridge Pipes batch of Kafka records, but item 0 is text, not a record object at line 1 column 12"
+    );
+    let err = KafkaEvent::from_str("[]").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: an empty list: an EventBridge Pipes batch has at least one record at line 1 column 2"
+    );
+    let err = KafkaEvent::from_str(r#"[{"topic":"t","offset":1}]"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: missing field `partition` at line 1 column 25"
+    );
 
     let err = KafkaEvent::from_slice(b"{\"records\":{\"t\xff-0\":[]}}").unwrap_err();
     assert_eq!(
@@ -64,11 +89,11 @@ fn bad_base64_names_record_and_part() {
     assert_eq!(err.part(), Some(Part::Value));
     assert_eq!(
         err.record(),
-        Some(&RecordId {
+        &RecordId {
             topic: "orders".into(),
             partition: 0,
             offset: 15
-        })
+        }
     );
     assert_eq!(
         err.to_string(),
@@ -284,7 +309,7 @@ fn a_bad_record_in_the_middle_fails_alone() {
 
     // Failing fast stops at the first.
     let err = consumer.decode_all(&event).unwrap_err();
-    assert_eq!(err.record().unwrap().offset, 2);
+    assert_eq!(err.record().offset, 2);
 }
 
 #[test]

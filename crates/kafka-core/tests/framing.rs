@@ -5,7 +5,7 @@ use kafka_core::testing::wire::{
     Framed, confluent, confluent_protobuf, glue, glue_protobuf, message_indexes,
 };
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, HeaderSource, Uuid};
+use kafka_core::wire::{Compression, FramingPolicy, HeaderSource, Uuid};
 use kafka_core::{
     Codec, DataFormat, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Part, Payload,
     SchemaId, SchemaMetadata, Utf8, WireFormat,
@@ -35,6 +35,16 @@ impl Codec for Probe {
         self.format
     }
 
+    /// The policy the crate's own codecs of that format give.
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        match self.format {
+            Format::Json => FramingPolicy::PREFIX,
+            Format::Avro => FramingPolicy::KNOWN_IDS,
+            Format::Protobuf => FramingPolicy::PROTOBUF,
+            _ => FramingPolicy::NONE,
+        }
+    }
+
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.known.contains(id)
     }
@@ -59,7 +69,7 @@ fn decode_value(
     record: RecordBuilder,
     codec: Probe,
     wire: WireFormat,
-) -> Result<String, kafka_core::Error> {
+) -> Result<String, kafka_core::RecordError> {
     let json = EventBuilder::msk().record(record).to_json();
     let event = KafkaEvent::from_str(&json).expect("the event parses");
     let consumer = KafkaConsumer::new().value(codec).value_wire_format(wire);

@@ -2,10 +2,10 @@
 
 use kafka_core::testing::wire::{glue_index, message_indexes};
 use kafka_core::wire::{
-    self, FramingContext, WireFormat, decompress_zlib, parse_confluent, parse_glue,
+    self, FramingContext, FramingPolicy, WireFormat, decompress_zlib, parse_confluent, parse_glue,
     parse_glue_index, parse_message_indexes,
 };
-use kafka_core::{DataFormat, Format, SchemaMetadata};
+use kafka_core::{DataFormat, SchemaMetadata};
 use proptest::prelude::*;
 
 /// Bytes that often start like a header, so the deeper branches are reached.
@@ -42,7 +42,7 @@ proptest! {
         wire_format in prop_oneof![
             Just(WireFormat::Auto), Just(WireFormat::Plain), Just(WireFormat::Confluent), Just(WireFormat::Glue)
         ],
-        format in prop_oneof![Just(Format::Json), Just(Format::Avro), Just(Format::Protobuf), Just(Format::Other)],
+        policy in prop_oneof![Just(FramingPolicy::PREFIX), Just(FramingPolicy::KNOWN_IDS), Just(FramingPolicy::PROTOBUF), Just(FramingPolicy::NONE)],
         schema_id in prop_oneof![
             Just(None), Just(Some("12")), Just(Some("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d")),
             Just(Some("99999999999")), Just(Some("x"))
@@ -52,7 +52,7 @@ proptest! {
         let metadata = SchemaMetadata::new(Some(DataFormat::Protobuf), schema_id);
         let context = FramingContext {
             wire_format,
-            format,
+            policy,
             metadata: Some(&metadata),
             knows_schema_id: &|_| knows,
             max_decompressed: 4096,

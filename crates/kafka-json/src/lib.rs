@@ -25,7 +25,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use kafka_core::{Codec, DecodeError, Format, Payload};
+use kafka_core::wire::FramingPolicy;
+use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
 use serde::de::DeserializeOwned;
 
 /// The UTF-8 byte order mark some producers write before JSON text.
@@ -74,6 +75,10 @@ impl<T: DeserializeOwned> Codec for Json<T> {
 
     fn format(&self) -> Format {
         Format::Json
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PREFIX
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {

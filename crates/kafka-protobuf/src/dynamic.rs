@@ -22,8 +22,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use kafka_core::wire::WireFormat;
-use kafka_core::{Codec, DecodeError, Error, Format, Payload};
+use kafka_core::wire::{FramingPolicy, WireFormat};
+use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaMetadata};
 use prost_reflect::{
     DescriptorPool, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions,
 };
@@ -242,6 +242,10 @@ impl Codec for ProtoDynamic {
         Format::Protobuf
     }
 
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PROTOBUF
+    }
+
     fn decode(&self, payload: Payload<'_>) -> Result<DynamicMessage, DecodeError> {
         self.schema.decode(&payload)
     }
@@ -258,6 +262,10 @@ impl Codec for ProtoJson {
 
     fn format(&self) -> Format {
         Format::Protobuf
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PROTOBUF
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {

@@ -39,7 +39,8 @@ pub mod testing;
 use std::fmt;
 use std::marker::PhantomData;
 
-use kafka_core::{Codec, DecodeError, Format, Payload};
+use kafka_core::wire::FramingPolicy;
+use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
 
 pub use prost;
 
@@ -83,6 +84,10 @@ impl<M: prost::Message + Default> Codec for Proto<M> {
 
     fn format(&self) -> Format {
         Format::Protobuf
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PROTOBUF
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<M, DecodeError> {

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_core::testing::vectors::check_records;
-use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload};
+use kafka_core::wire::FramingPolicy;
+use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload, SchemaMetadata};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
 use kafka_protobuf::testing::canonical_json;
@@ -30,6 +31,10 @@ impl Codec for Canonical {
 
     fn format(&self) -> Format {
         Format::Protobuf
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PROTOBUF
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use kafka_core::WireFormat;
+use lambda_kafka::any::FormatName;
 
 /// Decode captured AWS Lambda Kafka events (Amazon MSK or self-managed Kafka).
 #[derive(Debug, Parser)]
@@ -27,57 +29,18 @@ pub(crate) struct InspectArgs {
     pub(crate) event: Option<PathBuf>,
 }
 
-/// How keys or values are framed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum WireArg {
-    /// Find out per record from metadata and leading bytes.
-    Auto,
-    /// No header.
-    Plain,
-    /// Confluent Schema Registry framing (or the ESM shape of it).
-    Confluent,
-    /// AWS Glue Schema Registry framing (or the ESM shape of it).
-    Glue,
-}
-
-impl From<WireArg> for kafka_core::WireFormat {
-    fn from(arg: WireArg) -> Self {
-        match arg {
-            WireArg::Auto => Self::Auto,
-            WireArg::Plain => Self::Plain,
-            WireArg::Confluent => Self::Confluent,
-            WireArg::Glue => Self::Glue,
-        }
-    }
-}
-
-/// How a key or value is decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FormatArg {
-    /// UTF-8 text (invalid UTF-8 is an error).
-    String,
-    /// JSON (a leading UTF-8 BOM is skipped; integers stay exact).
-    Json,
-    /// Avro (needs the `avro` feature of lambda-kafka-cli).
-    Avro,
-    /// Protocol Buffers (needs the `protobuf` feature of lambda-kafka-cli).
-    Protobuf,
-    /// The raw bytes, printed as base64.
-    Bytes,
-}
-
 #[derive(Debug, Args)]
 pub(crate) struct DecodeArgs {
     /// The event file; standard input when absent or "-".
     pub(crate) event: Option<PathBuf>,
 
-    /// How keys are decoded.
-    #[arg(long, value_enum, default_value = "string")]
-    pub(crate) key_format: FormatArg,
+    /// How keys are decoded: string, json, avro, protobuf or bytes.
+    #[arg(long, default_value = "string", value_name = "F", value_parser = parse_format)]
+    pub(crate) key_format: FormatName,
 
-    /// How values are decoded.
-    #[arg(long, value_enum, default_value = "string")]
-    pub(crate) value_format: FormatArg,
+    /// How values are decoded: string, json, avro, protobuf or bytes.
+    #[arg(long, default_value = "string", value_name = "F", value_parser = parse_format)]
+    pub(crate) value_format: FormatName,
 
     /// Schema of the keys: .avsc for avro, .proto or a FileDescriptorSet for protobuf.
     #[arg(long, value_name = "PATH")]
@@ -99,19 +62,29 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) schema_dir: Option<PathBuf>,
 
-    /// How keys and values are framed.
-    #[arg(long, value_enum, default_value = "auto", value_name = "W")]
-    pub(crate) wire_format: WireArg,
+    /// How keys and values are framed: auto, plain, confluent or glue.
+    #[arg(long, default_value = "auto", value_name = "W", value_parser = parse_wire)]
+    pub(crate) wire_format: WireFormat,
 
     /// How keys are framed (overrides --wire-format).
-    #[arg(long, value_enum, value_name = "W")]
-    pub(crate) key_wire_format: Option<WireArg>,
+    #[arg(long, value_name = "W", value_parser = parse_wire)]
+    pub(crate) key_wire_format: Option<WireFormat>,
 
     /// How values are framed (overrides --wire-format).
-    #[arg(long, value_enum, value_name = "W")]
-    pub(crate) value_wire_format: Option<WireArg>,
+    #[arg(long, value_name = "W", value_parser = parse_wire)]
+    pub(crate) value_wire_format: Option<WireFormat>,
 
     /// Report a failing record as a JSON line and go on (exit status 2 at the end).
     #[arg(long)]
     pub(crate) keep_going: bool,
+}
+
+/// The library's own names of formats, so that the command and the library agree.
+fn parse_format(text: &str) -> Result<FormatName, String> {
+    text.parse()
+}
+
+/// The library's own names of wire formats.
+fn parse_wire(text: &str) -> Result<WireFormat, String> {
+    text.parse()
 }

@@ -1,9 +1,9 @@
 //! The codec the CLI builds from `--key-format` / `--value-format` and their schema
 //! options, with the CLI's own words for what is wrong.
 
-use lambda_kafka::any::{AnyCodec, CodecSpec, SpecError};
+use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 
-use crate::args::{DecodeArgs, FormatArg};
+use crate::args::DecodeArgs;
 
 /// The codec of one side, or a usage message naming the options.
 pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
@@ -17,11 +17,9 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
             &args.value_message,
         )
     };
-    let name = format_name(format);
+    let name = format.as_str();
     let spec = CodecSpec {
-        format: name
-            .parse()
-            .unwrap_or(lambda_kafka::any::FormatName::String),
+        format,
         schema: schema.clone(),
         message: message.clone(),
         schema_dir: args.schema_dir.clone(),
@@ -33,14 +31,14 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
         SpecError::SchemaNotApplicable => {
             format!("--{side}-schema applies to avro and protobuf, not to --{side}-format {name}")
         }
-        SpecError::NeedsSchema if format == FormatArg::Avro => format!(
+        SpecError::NeedsSchema if format == FormatName::Avro => format!(
             "--{side}-format avro needs a schema: --{side}-schema FILE.avsc, or --schema-dir DIR of <id>.avsc writer schemas"
         ),
         SpecError::NeedsSchema => {
             format!("--{side}-format {name} needs --{side}-schema FILE.proto (or a FileDescriptorSet)")
         }
         SpecError::NotBuilt { .. } => {
-            let (feature, codec) = if format == FormatArg::Avro {
+            let (feature, codec) = if format == FormatName::Avro {
                 ("avro", "Avro")
             } else {
                 ("protobuf", "Protobuf")
@@ -55,16 +53,6 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
             Some(path) => format!("--{side}-schema {}: {e}", path.display()),
             None => e.to_string(),
         },
-        _ => format!("--{side}-format {name}: {error:?}"),
+        _ => format!("--{side}-format {name}: {error}"),
     })
-}
-
-fn format_name(format: FormatArg) -> &'static str {
-    match format {
-        FormatArg::String => "string",
-        FormatArg::Json => "json",
-        FormatArg::Avro => "avro",
-        FormatArg::Protobuf => "protobuf",
-        FormatArg::Bytes => "bytes",
-    }
 }

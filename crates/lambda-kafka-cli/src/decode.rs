@@ -5,7 +5,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::{ConsumerRecord, Error, Header, KafkaConsumer, KafkaEvent};
+use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, RecordError};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,8 +22,8 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     let key = codec::build(args, true)?;
     let value = codec::build(args, false)?;
     let consumer = KafkaConsumer::with_codecs(key, value)
-        .key_wire_format(args.key_wire_format.unwrap_or(args.wire_format).into())
-        .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format).into());
+        .key_wire_format(args.key_wire_format.unwrap_or(args.wire_format))
+        .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format));
 
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input)
@@ -133,7 +133,7 @@ struct ErrorLine<'r> {
 }
 
 #[derive(Serialize)]
-struct ErrorBody {
+pub(crate) struct ErrorBody {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     part: Option<&'static str>,
@@ -141,19 +141,23 @@ struct ErrorBody {
 }
 
 impl<'r> ErrorLine<'r> {
-    fn of(error: &'r Error) -> Self {
-        let (topic, partition, offset) = error
-            .record()
-            .map_or(("", 0, 0), |r| (r.topic.as_str(), r.partition, r.offset));
+    fn of(error: &'r RecordError) -> Self {
+        let record = error.record();
         Self {
-            topic,
-            partition,
-            offset,
-            error: ErrorBody {
-                kind: error.kind().as_str(),
-                part: error.part().map(|p| p.as_str()),
-                message: error.to_string(),
-            },
+            topic: &record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            error: ErrorBody::of(error),
+        }
+    }
+}
+
+impl ErrorBody {
+    pub(crate) fn of(error: &RecordError) -> Self {
+        Self {
+            kind: error.kind().as_str(),
+            part: error.part().map(|p| p.as_str()),
+            message: error.to_string(),
         }
     }
 }

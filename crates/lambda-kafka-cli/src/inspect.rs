@@ -1,15 +1,22 @@
 //! `lambda-kafka inspect`: what framing each key and value carries, without a schema.
+//!
+//! The event, each record's fields and its base64 are read by the library's consumer, as
+//! `decode` reads them, so the two report the same problems; only the codec differs: it
+//! reports the framing instead of decoding the payload.
 
 use std::io::{self, BufWriter, Write as _};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use kafka_core::wire::{self, Compression, FramingContext, HeaderSource, WireFormat};
-use kafka_core::{DataFormat, Format, KafkaEvent, Part, RawPayload, RawRecord};
+use kafka_core::wire::{
+    self, Compression, FramingContext, FramingPolicy, HeaderSource, WireFormat,
+};
+use kafka_core::{
+    Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Part, Payload, RawRecord,
+    RecordError, RecordId, SchemaMetadata,
+};
 use serde::Serialize;
 
 use crate::args::InspectArgs;
-use crate::decode::{read_event, source_name};
+use crate::decode::{ErrorBody, read_event, source_name};
 
 /// How many leading bytes `preview` shows.
 const PREVIEW: usize = 32;
@@ -19,16 +26,22 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8, String> {
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input)
         .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
+    // The codec reads the framing itself, so that a header it cannot read is reported
+    // beside the bytes' length and preview.
+    let consumer = KafkaConsumer::with_codecs(Inspect, Inspect).wire_format(WireFormat::Plain);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut scratch = Vec::new();
     for record in event.records() {
         let line = Line {
             topic: record.topic(),
             partition: record.partition(),
             offset: record.offset(),
-            key: inspect(record, Part::Key, &mut scratch),
-            value: inspect(record, Part::Value, &mut scratch),
+            key: side(record, Part::Key, consumer.decode_key(record)),
+            value: side(record, Part::Value, consumer.decode_value(record)),
+            error: record
+                .problems()
+                .find(|p| p.part.is_none())
+                .map(|p| ErrorBody::of(&invalid(record, None, p.reason))),
         };
         let text = serde_json::to_string(&line).map_err(|e| format!("cannot write JSON: {e}"))?;
         if writeln!(out, "{text}").is_err() {
@@ -46,10 +59,13 @@ struct Line<'r> {
     offset: i64,
     key: Option<Side>,
     value: Option<Side>,
+    /// A problem of the record that is not its key's or value's (timestamp, headers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorBody>,
 }
 
 /// One key or value. Fields that do not apply are left out.
-#[derive(Serialize, Default)]
+#[derive(Debug, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct Side {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,62 +82,93 @@ struct Side {
     compression: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     preview: Option<String>,
-    /// Why the bytes or the header could not be read.
+    /// Why the field, its bytes or its header could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
-fn inspect(record: &RawRecord<'_>, part: Part, scratch: &mut Vec<u8>) -> Option<Side> {
-    let RawPayload::Base64(text) = record.payload(part) else {
-        return None;
-    };
-    let Ok(bytes) = STANDARD.decode(text.as_bytes()) else {
-        return Some(Side {
-            error: Some(format!("invalid base64 ({} characters)", text.len())),
-            ..Side::default()
-        });
-    };
-    let metadata = record.schema_metadata(part);
-    // No codec here: read a 0x00 or 0x03 prefix as a header, as for JSON (a raw Avro
-    // datum may start with those bytes too); message indexes when the metadata says
-    // Protobuf.
-    let format = match metadata.and_then(|m| m.data_format()) {
-        Some(DataFormat::Protobuf) => Format::Protobuf,
-        _ => Format::Json,
-    };
-    let context = FramingContext {
-        wire_format: WireFormat::Auto,
-        format,
-        metadata,
-        knows_schema_id: &|_| false,
-        max_decompressed: wire::DEFAULT_MAX_DECOMPRESSED,
-    };
-    let mut side = Side {
-        length: Some(bytes.len()),
-        preview: Some(hex(&bytes[..bytes.len().min(PREVIEW)])),
-        ..Side::default()
-    };
-    match wire::unframe(&bytes, &context, scratch) {
-        Ok((framing, _)) => {
-            side.wire_format = Some(framing.wire_format().as_str());
-            if framing.wire_format() != WireFormat::Plain {
-                side.from = Some(framing.source().as_str());
-                side.schema_id = framing.schema_id().map(ToString::to_string);
-            }
-            side.message_indexes = framing.message_indexes().map(|m| m.as_slice().to_vec());
-            // The compression byte is only known when the header was in the payload.
-            if framing.wire_format() == WireFormat::Glue
-                && framing.source() == HeaderSource::Payload
-            {
-                side.compression = Some(match framing.compression() {
-                    Compression::None => "none",
-                    Compression::Zlib => "zlib",
-                });
-            }
-        }
-        Err(e) => side.error = Some(e.message().to_owned()),
+fn invalid(record: &RawRecord<'_>, part: Option<Part>, reason: &str) -> RecordError {
+    RecordError::InvalidRecord {
+        record: RecordId::of(record),
+        part,
+        reason: reason.to_owned(),
     }
-    Some(side)
+}
+
+/// A side's report: the field's own problem, what the consumer could not read (base64),
+/// or what the codec found.
+fn side(
+    record: &RawRecord<'_>,
+    part: Part,
+    read: Result<Option<(Side, kafka_core::Framing)>, RecordError>,
+) -> Option<Side> {
+    let problem = record.problems().find(|p| p.part == Some(part));
+    let error = |reason: String| {
+        Some(Side {
+            error: Some(reason),
+            ..Side::default()
+        })
+    };
+    match (problem, read) {
+        (Some(problem), _) => error(problem.reason.to_owned()),
+        (None, Ok(found)) => found.map(|(side, _)| side),
+        (None, Err(RecordError::InvalidRecord { reason, .. })) => error(reason),
+        (None, Err(other)) => error(other.to_string()),
+    }
+}
+
+/// The codec of `inspect`: the payload's length, first bytes and framing.
+struct Inspect;
+
+impl Codec for Inspect {
+    type Output = Side;
+
+    /// A `0x00` or `0x03` prefix is read as a header, as for JSON (a raw Avro datum may
+    /// start with those bytes too); message indexes when the metadata says Protobuf.
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        match metadata.and_then(SchemaMetadata::data_format) {
+            Some(DataFormat::Protobuf) => FramingPolicy::PROTOBUF,
+            _ => FramingPolicy::PREFIX,
+        }
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<Side, DecodeError> {
+        let bytes = payload.received;
+        let mut side = Side {
+            length: Some(bytes.len()),
+            preview: Some(hex(&bytes[..bytes.len().min(PREVIEW)])),
+            ..Side::default()
+        };
+        let context = FramingContext {
+            wire_format: WireFormat::Auto,
+            policy: self.framing(payload.metadata),
+            metadata: payload.metadata,
+            knows_schema_id: &|_| false,
+            max_decompressed: wire::DEFAULT_MAX_DECOMPRESSED,
+        };
+        let mut scratch = Vec::new();
+        match wire::unframe(bytes, &context, &mut scratch) {
+            Ok((framing, _)) => {
+                side.wire_format = Some(framing.wire_format().as_str());
+                if framing.wire_format() != WireFormat::Plain {
+                    side.from = Some(framing.source().as_str());
+                    side.schema_id = framing.schema_id().map(ToString::to_string);
+                }
+                side.message_indexes = framing.message_indexes().map(|m| m.as_slice().to_vec());
+                // The compression byte is only known when the header was in the payload.
+                if framing.wire_format() == WireFormat::Glue
+                    && framing.source() == HeaderSource::Payload
+                {
+                    side.compression = Some(match framing.compression() {
+                        Compression::None => "none",
+                        Compression::Zlib => "zlib",
+                    });
+                }
+            }
+            Err(e) => side.error = Some(e.message().to_owned()),
+        }
+        Ok(side)
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -170,7 +170,7 @@ fn usage_problems_exit_64() {
     let event = EventBuilder::msk()
         .record(RecordBuilder::new("t", 0, 1))
         .to_json();
-    let cases: [(&[&str], Option<&str>, &str); 4] = [
+    let cases: [(&[&str], Option<&str>, &str); 5] = [
         (
             &[
                 "decode",
@@ -195,7 +195,12 @@ fn usage_problems_exit_64() {
         (
             &["decode", "--value-format", "xml"],
             Some(&event),
-            "error: invalid value 'xml' for '--value-format <VALUE_FORMAT>'",
+            "error: invalid value 'xml' for '--value-format <F>': unknown format \"xml\": expected string, json, avro, protobuf or bytes",
+        ),
+        (
+            &["decode", "--wire-format", "magic"],
+            Some(&event),
+            "error: invalid value 'magic' for '--wire-format <W>': unknown wire format \"magic\": expected auto, plain, confluent or glue",
         ),
     ];
     for (args, stdin, message) in cases {

@@ -211,12 +211,51 @@ fn inspect_protobuf_indexes_previews_and_problems() {
     assert_eq!(got[1]["value"]["from"], "metadata");
     assert_eq!(
         got[2]["key"],
-        json!({"error": "invalid base64 (2 characters)"})
+        json!({"error": "invalid base64 (2 characters): a character that is not base64 at position 0"})
     );
     assert_eq!(
         got[2]["value"],
         json!({"length":2,"preview":"0309","error":"expected an AWS Glue header of 18 bytes, found only 2"})
     );
+}
+
+#[test]
+fn inspect_reads_records_as_decode_does_and_reports_the_same_problems() {
+    let event = r#"{"eventSource":"aws:kafka","records":{"t-0":[
+      {"topic":"t","partition":0,"offset":1,"timestamp":1,"key":"AAAAAAN7fQ","value":"e30"},
+      {"topic":"t","partition":0,"offset":2,"timestamp":1,"key":42,"value":"e30="},
+      {"topic":"t","partition":0,"offset":3,"value":"e30="},
+      {"topic":"t","partition":0,"offset":4,"timestamp":1,"headers":[{"h":[300]}],"value":"e30="}
+    ]}}"#;
+    let output = run(&["inspect"], event);
+    assert_eq!(output.status.code(), Some(0));
+    let got = lines(&output);
+    // Unpadded base64 is read as decode reads it.
+    assert_eq!(got[0]["key"]["wireFormat"], "confluent");
+    assert_eq!(got[0]["value"]["length"], 2);
+    // A key that is a JSON number, a missing timestamp, a bad header: each said.
+    assert_eq!(
+        got[1]["key"],
+        json!({"error": "key is a number, not base64 text"})
+    );
+    assert_eq!(got[1]["value"]["wireFormat"], "plain");
+    assert_eq!(
+        got[2]["error"],
+        json!({"kind": "invalid-record", "message": "topic \"t\", partition 0, offset 3: invalid record: timestamp is missing"})
+    );
+    assert_eq!(
+        got[3]["error"]["message"],
+        "topic \"t\", partition 0, offset 4: invalid record: header \"h\": header byte is outside -128..=255"
+    );
+    // decode fails the same records.
+    let output = run(&["decode", "--keep-going"], event);
+    let decoded = lines(&output);
+    let failed: Vec<i64> = decoded
+        .iter()
+        .filter(|l| l.get("error").is_some())
+        .map(|l| l["offset"].as_i64().unwrap())
+        .collect();
+    assert_eq!(failed, [2, 3, 4]);
 }
 
 #[test]

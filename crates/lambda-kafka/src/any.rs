@@ -17,7 +17,8 @@ use std::str::FromStr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, Utf8};
+use kafka_core::wire::FramingPolicy;
+use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata, Utf8};
 use kafka_json::JsonValue;
 use serde_json::Value;
 
@@ -67,7 +68,7 @@ impl FromStr for FormatName {
             "protobuf" => Ok(Self::Protobuf),
             "bytes" => Ok(Self::Bytes),
             other => Err(format!(
-                "{other}: expected string, json, avro, protobuf or bytes"
+                "unknown format \"{other}\": expected string, json, avro, protobuf or bytes"
             )),
         }
     }
@@ -99,23 +100,28 @@ impl CodecSpec {
     }
 }
 
-/// Why a [`CodecSpec`] does not make a codec; the caller names its own settings in the
-/// message it shows.
-#[derive(Debug)]
+/// Why a [`CodecSpec`] does not make a codec. Its message speaks of the spec's own
+/// fields; a caller with options of its own (a command line) names them instead.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SpecError {
     /// A schema was given for a format that takes none.
+    #[error("a schema applies to avro and protobuf only")]
     SchemaNotApplicable,
     /// A message name was given for a format other than Protobuf.
+    #[error("a message name applies to protobuf only")]
     MessageNotApplicable,
     /// Avro or Protobuf without the schema it needs.
+    #[error("this format needs a schema")]
     NeedsSchema,
     /// This build does not include the format; the feature that does.
+    #[error("this build has no codec for the format: turn on the `{feature}` feature")]
     NotBuilt {
         /// The Cargo feature that builds it.
         feature: &'static str,
     },
     /// The schema could not be read or parsed.
+    #[error(transparent)]
     Schema(Error),
 }
 
@@ -229,6 +235,17 @@ impl Codec for AnyCodec {
             #[cfg(feature = "protobuf-dynamic")]
             Self::Protobuf(_) => Format::Protobuf,
             Self::Text | Self::Bytes => Format::Other,
+        }
+    }
+
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        match self {
+            Self::Json => JsonValue::new().framing(metadata),
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.framing(metadata),
+            #[cfg(feature = "protobuf-dynamic")]
+            Self::Protobuf(codec) => codec.framing(metadata),
+            Self::Text | Self::Bytes => FramingPolicy::NONE,
         }
     }
 

@@ -6,8 +6,8 @@ pub use kafka_core::{
     BatchItemFailure, BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, DataFormat,
     DecodeError, Decoded, Error, ErrorKind, EventSource, Format, Framing, Header, Headers,
     ItemIdentifier, KafkaConsumer, KafkaEvent, ParseWith, Parsed, Part, PartitionRecords, Payload,
-    RawPayload, RawRecord, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
-    TimestampType, TryInto, Utf8, WireFormat,
+    RawPayload, RawRecord, RecordError, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
+    TimestampType, TryIntoType, Utf8, WireFormat,
 };
 
 #[cfg(feature = "garde")]

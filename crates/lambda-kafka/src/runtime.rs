@@ -33,13 +33,13 @@
 //! and only a failed invocation makes it retry (the whole batch). With
 //! [`PerRecord::fail_whole_batch`], any failed record fails the invocation instead.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
 use kafka_core::{
-    BatchItemFailures, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, RecordId,
+    BatchItemFailures, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, RecordError,
+    RecordId,
 };
 pub use lambda_runtime::{Context, Diagnostic, LambdaEvent};
 use serde::Serialize;
@@ -56,15 +56,16 @@ pub fn diagnostic(error: &Error) -> Diagnostic {
 }
 
 /// One record's result in a decoded batch: the record, or why it could not be decoded.
-pub type RecordResult<K, V> = Result<ConsumerRecord<'static, K, V>, Error>;
+pub type RecordResult<K, V> = Result<ConsumerRecord<'static, K, V>, RecordError>;
 
-/// A decoded batch: where it came from, and every record's result, in event order.
+/// A decoded batch: where it came from, and every record's result, grouped by
+/// `"topic-partition"` as the event groups them, in event order.
 #[derive(Debug)]
 pub struct ConsumerRecords<K, V> {
     source: Option<String>,
     source_arn: Option<String>,
     bootstrap_servers: Option<String>,
-    records: Vec<RecordResult<K, V>>,
+    groups: Vec<Group<K, V>>,
 }
 
 impl<K, V> ConsumerRecords<K, V> {
@@ -79,15 +80,20 @@ impl<K, V> ConsumerRecords<K, V> {
         VC: Codec<Output = V>,
     {
         let event = KafkaEvent::from_str(json)?;
-        let records = consumer
-            .records(&event)
-            .map(|record| record.map(ConsumerRecord::into_owned))
+        let groups = consumer
+            .partitions(&event)
+            .map(|(name, records)| {
+                let records = records
+                    .map(|record| record.map(ConsumerRecord::into_owned))
+                    .collect();
+                (name.to_owned(), records)
+            })
             .collect();
         Ok(Self {
             source: event.source().map(|s| s.as_str().to_owned()),
             source_arn: event.source_arn().map(str::to_owned),
             bootstrap_servers: event.bootstrap_servers().map(str::to_owned),
-            records,
+            groups,
         })
     }
 
@@ -112,54 +118,53 @@ impl<K, V> ConsumerRecords<K, V> {
     /// How many records the batch has.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.groups.iter().map(|(_, records)| records.len()).sum()
     }
 
     /// Whether the batch is empty.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.groups.iter().all(|(_, records)| records.is_empty())
     }
 
     /// Every record's result, in event order.
-    pub fn iter(&self) -> std::slice::Iter<'_, RecordResult<K, V>> {
-        self.records.iter()
+    pub fn iter(&self) -> impl Iterator<Item = &RecordResult<K, V>> {
+        self.groups.iter().flat_map(|(_, records)| records)
     }
 
-    /// The records grouped by `"topic-partition"`, groups in the order of their first
-    /// record, records in event order.
+    /// Each `"topic-partition"` group with its records' results, in event order: the
+    /// same shape as [`KafkaEvent::partitions`] and [`KafkaConsumer::partitions`].
     #[must_use]
-    pub fn partitions(&self) -> Vec<(String, Vec<&RecordResult<K, V>>)> {
-        let mut groups: Vec<(String, Vec<_>)> = Vec::new();
-        for record in &self.records {
-            let name = partition_of(record).topic_partition();
-            match groups.iter_mut().find(|(known, _)| *known == name) {
-                Some((_, members)) => members.push(record),
-                None => groups.push((name, vec![record])),
-            }
-        }
-        groups
+    pub fn partitions(&self) -> impl ExactSizeIterator<Item = (&str, &[RecordResult<K, V>])> {
+        self.groups
+            .iter()
+            .map(|(name, records)| (name.as_str(), records.as_slice()))
+    }
+
+    /// The groups themselves, taken out of the batch.
+    #[must_use]
+    pub fn into_partitions(self) -> Vec<(String, Vec<RecordResult<K, V>>)> {
+        self.groups
     }
 }
 
-fn partition_of<K, V>(record: &Result<ConsumerRecord<'_, K, V>, Error>) -> RecordId {
-    match record {
-        Ok(record) => record.id(),
-        // A record's error always names its record.
-        Err(error) => error.record().cloned().unwrap_or(RecordId {
-            topic: String::new(),
-            partition: 0,
-            offset: 0,
-        }),
-    }
-}
+/// One `"topic-partition"` group of a decoded batch.
+type Group<K, V> = (String, Vec<RecordResult<K, V>>);
 
+/// Every record's result, in event order.
 impl<K, V> IntoIterator for ConsumerRecords<K, V> {
     type Item = RecordResult<K, V>;
-    type IntoIter = std::vec::IntoIter<Self::Item>;
+    type IntoIter = std::iter::FlatMap<
+        std::vec::IntoIter<Group<K, V>>,
+        Vec<RecordResult<K, V>>,
+        fn(Group<K, V>) -> Vec<RecordResult<K, V>>,
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.records.into_iter()
+        fn records<R>((_, records): (String, Vec<R>)) -> Vec<R> {
+            records
+        }
+        self.groups.into_iter().flat_map(records::<RecordResult<K, V>>)
     }
 }
 
@@ -194,31 +199,83 @@ impl PerRecord {
     }
 }
 
-/// Runs `handler` on every decoded record of `records` and returns the partial batch
-/// response: each record whose key or value failed to decode, or whose handler returned
-/// `Err`, once.
+/// Why one record of a batch failed under [`process`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// Its key or value could not be decoded (or was rejected by validation).
+    Decode(RecordError),
+    /// The handler returned `Err`; its message.
+    Handler(String),
+}
+
+/// A record of the batch that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedRecord {
+    /// The record.
+    pub record: RecordId,
+    /// Why it failed.
+    pub failure: Failure,
+}
+
+/// What [`process`] made of a batch: every record that failed, in the order the batch
+/// lists them, and the answer the function gives Lambda.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOutcome {
+    failed: Vec<FailedRecord>,
+    failures: BatchItemFailures,
+}
+
+impl BatchOutcome {
+    /// The records that failed, each once, in batch order.
+    #[must_use]
+    pub fn failed(&self) -> &[FailedRecord] {
+        &self.failed
+    }
+
+    /// The partial batch response listing them.
+    #[must_use]
+    pub fn failures(&self) -> &BatchItemFailures {
+        &self.failures
+    }
+
+    /// The function's answer to Lambda: the partial batch response, or, with
+    /// [`PerRecord::fail_whole_batch`] and any failure, a failed invocation whose
+    /// `errorType` is `record-failures`.
+    ///
+    /// # Errors
+    /// The diagnostic of a failed invocation, as above.
+    pub fn response(self, options: PerRecord) -> Result<BatchItemFailures, Diagnostic> {
+        if options.fail_whole_batch && !self.failures.is_empty() {
+            return Err(Diagnostic {
+                error_type: "record-failures".to_owned(),
+                error_message: format!("{} records of the batch failed", self.failures.len()),
+            });
+        }
+        Ok(self.failures)
+    }
+
+    fn push(&mut self, failed: FailedRecord) {
+        self.failures.push(&failed.record);
+        self.failed.push(failed);
+    }
+}
+
+/// Runs `handler` on every decoded record of `records` and says which failed: each record
+/// whose key or value failed to decode, or whose handler returned `Err`, once. Records of
+/// one topic-partition run in order, one at a time; with
+/// [`PerRecord::concurrent_partitions`], partitions run at the same time.
 pub async fn process<K, V, F, Fut, E>(
     records: ConsumerRecords<K, V>,
     options: PerRecord,
     handler: F,
-) -> BatchItemFailures
+) -> BatchOutcome
 where
     F: Fn(ConsumerRecord<'static, K, V>) -> Fut,
     Fut: Future<Output = Result<(), E>>,
     E: fmt::Display,
 {
     let handler = &handler;
-    // Partition groups in order; records within one in order.
-    let mut groups: Vec<(String, Vec<RecordResult<K, V>>)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for record in records {
-        let name = partition_of(&record).topic_partition();
-        let slot = *index.entry(name.clone()).or_insert_with(|| {
-            groups.push((name, Vec::new()));
-            groups.len() - 1
-        });
-        groups[slot].1.push(record);
-    }
     let run_group = |members: Vec<RecordResult<K, V>>| async move {
         let mut failed = Vec::new();
         for record in members {
@@ -227,34 +284,41 @@ where
                     let id = record.id();
                     if let Err(error) = observe(&id, handler(record)).await {
                         report(&id, &error);
-                        failed.push(id);
+                        failed.push(FailedRecord {
+                            record: id,
+                            failure: Failure::Handler(error.to_string()),
+                        });
                     }
                 }
                 Err(error) => {
                     report_decode(&error);
-                    failed.extend(error.record().cloned());
+                    failed.push(FailedRecord {
+                        record: error.record().clone(),
+                        failure: Failure::Decode(error),
+                    });
                 }
             }
         }
         failed
     };
-    let mut failures = BatchItemFailures::new();
+    let groups = records.into_partitions();
+    let mut outcome = BatchOutcome::default();
     if options.concurrent_partitions {
         let results = futures_util::future::join_all(
             groups.into_iter().map(|(_, members)| run_group(members)),
         )
         .await;
-        for id in results.iter().flatten() {
-            failures.push(id);
+        for failed in results.into_iter().flatten() {
+            outcome.push(failed);
         }
     } else {
         for (_, members) in groups {
-            for id in run_group(members).await {
-                failures.push(&id);
+            for failed in run_group(members).await {
+                outcome.push(failed);
             }
         }
     }
-    failures
+    outcome
 }
 
 #[cfg(feature = "tracing")]
@@ -278,12 +342,13 @@ fn report(id: &RecordId, error: &impl fmt::Display) {
 fn report(_: &RecordId, _: &impl fmt::Display) {}
 
 #[cfg(feature = "tracing")]
-fn report_decode(error: &Error) {
-    tracing::warn!(kind = error.kind().as_str(), %error, "record could not be decoded");
+fn report_decode(error: &RecordError) {
+    let id = error.record();
+    tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, kind = error.kind().as_str(), %error, "record could not be decoded");
 }
 
 #[cfg(not(feature = "tracing"))]
-fn report_decode(_: &Error) {}
+fn report_decode(_: &RecordError) {}
 
 /// Runs a Lambda function whose `handler` receives each invocation's decoded batch and the
 /// Lambda context. An event that is not a Lambda Kafka event fails the invocation with
@@ -346,14 +411,9 @@ where
     run(consumer, move |records, _context| {
         let handler = Arc::clone(&handler);
         async move {
-            let failures = process(records, options, |record| handler(record)).await;
-            if options.fail_whole_batch && !failures.is_empty() {
-                return Err(Diagnostic {
-                    error_type: "record-failures".to_owned(),
-                    error_message: format!("{} records of the batch failed", failures.len()),
-                });
-            }
-            Ok(failures)
+            process(records, options, |record| handler(record))
+                .await
+                .response(options)
         }
     })
     .await

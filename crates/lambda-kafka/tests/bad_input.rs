@@ -35,7 +35,7 @@ use lambda_kafka::protobuf::dynamic::ProtoSchema;
 use lambda_kafka::testing::{Encoder as _, EventBuilder, RecordBuilder, wire};
 use lambda_kafka::wire::{Compression, Uuid};
 use lambda_kafka::{
-    Codec, Error, ErrorKind, KafkaConsumer, KafkaEvent, Part, SchemaId, Utf8, WireFormat,
+    Codec, ErrorKind, KafkaConsumer, KafkaEvent, Part, RecordError, SchemaId, Utf8, WireFormat,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -250,11 +250,11 @@ impl Reader {
     }
 
     /// Every record's result: `Ok` with the decoded value as JSON, or the error.
-    fn decode(self, event: &KafkaEvent<'_>) -> Vec<Result<Value, Error>> {
+    fn decode(self, event: &KafkaEvent<'_>) -> Vec<Result<Value, RecordError>> {
         fn all<V: Codec>(
             consumer: &KafkaConsumer<Utf8, V>,
             event: &KafkaEvent<'_>,
-        ) -> Vec<Result<Value, Error>>
+        ) -> Vec<Result<Value, RecordError>>
         where
             V::Output: std::fmt::Debug,
         {
@@ -518,8 +518,8 @@ fn every_bad_record_fails_alone_with_its_coordinates() {
             wrong.push(format!("kind {} (expected {})", err.kind(), case.kind));
         }
         let record = err.record();
-        if record.map(|r| (r.topic.as_str(), r.partition, r.offset))
-            != Some((TOPIC, PARTITION, BAD_OFFSET))
+        if (record.topic.as_str(), record.partition, record.offset)
+            != (TOPIC, PARTITION, BAD_OFFSET)
         {
             wrong.push(format!("coordinates {record:?}"));
         }

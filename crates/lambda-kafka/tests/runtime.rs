@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 
 use lambda_kafka::json::Json;
-use lambda_kafka::runtime::{ConsumerRecords, PerRecord, diagnostic, process};
+use lambda_kafka::runtime::{ConsumerRecords, Failure, PerRecord, diagnostic, process};
 use lambda_kafka::testing::{EventBuilder, RecordBuilder};
 use lambda_kafka::{KafkaConsumer, KafkaEvent, Parsed};
 use serde_json::json;
@@ -29,17 +29,14 @@ fn decode_keeps_the_event_facts_and_groups() {
     assert!(records.source_arn().is_some());
     assert!(records.bootstrap_servers().is_some());
     assert_eq!(records.len(), 5);
-    let groups: Vec<(String, Vec<i64>)> = records
+    let groups: Vec<(&str, Vec<i64>)> = records
         .partitions()
-        .into_iter()
         .map(|(name, members)| {
             let offsets = members
                 .iter()
                 .map(|r| {
-                    r.as_ref().map_or_else(
-                        |e| e.record().unwrap().offset,
-                        lambda_kafka::ConsumerRecord::offset,
-                    )
+                    r.as_ref()
+                        .map_or_else(|e| e.record().offset, lambda_kafka::ConsumerRecord::offset)
                 })
                 .collect();
             (name, offsets)
@@ -47,11 +44,17 @@ fn decode_keeps_the_event_facts_and_groups() {
         .collect();
     assert_eq!(
         groups,
-        [
-            ("orders-0".to_owned(), vec![1, 2, 3]),
-            ("orders-1".to_owned(), vec![1, 2])
-        ]
+        [("orders-0", vec![1, 2, 3]), ("orders-1", vec![1, 2])]
     );
+    // Flat, the records come in event order.
+    let flat: Vec<i64> = records
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map_or_else(|e| e.record().offset, |r| r.offset())
+        })
+        .collect();
+    assert_eq!(flat, [1, 2, 3, 1, 2]);
     let err = ConsumerRecords::decode(&consumer, r#"{"Records":[]}"#).unwrap_err();
     assert_eq!(diagnostic(&err).error_type, "invalid-event");
     assert_eq!(
@@ -66,7 +69,7 @@ async fn per_record_processing_reports_exactly_the_failures_in_order() {
     for concurrent in [false, true] {
         let seen = Mutex::new(Vec::new());
         let records = ConsumerRecords::decode(&consumer, &batch()).unwrap();
-        let failures = process(
+        let outcome = process(
             records,
             PerRecord::new().concurrent_partitions(concurrent),
             |record| {
@@ -85,13 +88,24 @@ async fn per_record_processing_reports_exactly_the_failures_in_order() {
         )
         .await;
         assert_eq!(
-            serde_json::to_value(&failures).unwrap(),
+            serde_json::to_value(outcome.failures()).unwrap(),
             json!({"batchItemFailures": [
                 {"itemIdentifier": {"partition": "orders-0", "offset": 2}},
                 {"itemIdentifier": {"partition": "orders-1", "offset": 1}}
             ]}),
             "concurrent: {concurrent}"
         );
+        // Why each failed: a decode error with its kind, and the handler's message.
+        let why: Vec<String> = outcome
+            .failed()
+            .iter()
+            .map(|f| match &f.failure {
+                Failure::Decode(e) => format!("{} {}", f.record.offset, e.kind()),
+                Failure::Handler(message) => format!("{} {message}", f.record.offset),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(why, ["2 deserialization", "1 negative"]);
         let seen = seen.into_inner().unwrap();
         for partition in [0, 1] {
             let offsets: Vec<i64> = seen
@@ -128,7 +142,8 @@ async fn validation_rejections_land_in_the_response() {
         .record(RecordBuilder::new("orders", 0, 2).value(br#"{"quantity":0}"#))
         .to_json();
     let records = ConsumerRecords::decode(&consumer, &json).unwrap();
-    let failures = process(records, PerRecord::new(), |_| async { Ok::<(), &str>(()) }).await;
+    let outcome = process(records, PerRecord::new(), |_| async { Ok::<(), &str>(()) }).await;
+    let failures = outcome.failures();
     assert_eq!(failures.len(), 1);
     assert_eq!(
         failures.iter().next().unwrap().item_identifier().offset(),
@@ -136,7 +151,117 @@ async fn validation_rejections_land_in_the_response() {
     );
     let event = KafkaEvent::from_str(&json).unwrap();
     let err = consumer.records(&event).nth(1).unwrap().unwrap_err();
-    assert_eq!(diagnostic(&err).error_type, "output-serializer");
+    assert_eq!(
+        diagnostic(&lambda_kafka::Error::from(err)).error_type,
+        "output-serializer"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_response_is_a_value_and_fail_whole_batch_turns_failures_into_an_error() {
+    let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    let run = |options: PerRecord| {
+        let records = ConsumerRecords::decode(&consumer, &batch()).unwrap();
+        process(records, options, |record| {
+            let negative = record.value == Some(-1);
+            async move { if negative { Err("negative") } else { Ok(()) } }
+        })
+    };
+    let partial = run(PerRecord::new())
+        .await
+        .response(PerRecord::new())
+        .unwrap();
+    assert_eq!(partial.len(), 2);
+    let whole = PerRecord::new().fail_whole_batch(true);
+    let err = run(whole).await.response(whole).unwrap_err();
+    assert_eq!(err.error_type, "record-failures");
+    assert_eq!(err.error_message, "2 records of the batch failed");
+
+    // With nothing failing, even fail_whole_batch answers with an empty response.
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(b"1"))
+        .to_json();
+    let records = ConsumerRecords::decode(&consumer, &json).unwrap();
+    let outcome = process(records, whole, |_| async { Ok::<(), &str>(()) }).await;
+    assert!(outcome.failed().is_empty());
+    assert!(outcome.response(whole).unwrap().is_empty());
+}
+
+/// Counts records in flight, overall and per partition, while a handler waits.
+#[derive(Default)]
+struct InFlight {
+    now: std::cell::Cell<usize>,
+    most: std::cell::Cell<usize>,
+    per_partition: std::cell::RefCell<std::collections::HashMap<i32, (usize, usize)>>,
+}
+
+impl InFlight {
+    async fn around(&self, partition: i32) {
+        self.now.set(self.now.get() + 1);
+        self.most.set(self.most.get().max(self.now.get()));
+        {
+            let mut map = self.per_partition.borrow_mut();
+            let (now, most) = map.entry(partition).or_default();
+            *now += 1;
+            *most = (*most).max(*now);
+        }
+        // Give the other futures their turn while this record is in flight.
+        for _ in 0..3 {
+            tokio::task::yield_now().await;
+        }
+        self.now.set(self.now.get() - 1);
+        self.per_partition
+            .borrow_mut()
+            .get_mut(&partition)
+            .expect("entered")
+            .0 -= 1;
+    }
+
+    fn most_in_one_partition(&self) -> usize {
+        self.per_partition
+            .borrow()
+            .values()
+            .map(|(_, most)| *most)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn concurrent_partitions_overlap_and_records_of_one_partition_never_do() {
+    let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
+    for concurrent in [true, false] {
+        let flight = InFlight::default();
+        let records = ConsumerRecords::decode(&consumer, &batch()).unwrap();
+        let flight_ref = &flight;
+        process(
+            records,
+            PerRecord::new().concurrent_partitions(concurrent),
+            |record| async move {
+                flight_ref.around(record.partition()).await;
+                Ok::<(), &str>(())
+            },
+        )
+        .await;
+        assert_eq!(
+            flight.most_in_one_partition(),
+            1,
+            "two records of one partition overlapped (concurrent: {concurrent})"
+        );
+        if concurrent {
+            assert_eq!(
+                flight.most.get(),
+                2,
+                "the two partitions did not run at once"
+            );
+        } else {
+            assert_eq!(
+                flight.most.get(),
+                1,
+                "partitions overlapped without the option"
+            );
+        }
+    }
 }
 
 proptest::proptest! {
@@ -164,10 +289,11 @@ proptest::proptest! {
         let consumer = KafkaConsumer::new().value(Parsed::<i64>::new());
         let batch = ConsumerRecords::decode(&consumer, &builder.to_json()).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let failures = runtime.block_on(process(batch, PerRecord::new().concurrent_partitions(concurrent), |record| {
+        let outcome = runtime.block_on(process(batch, PerRecord::new().concurrent_partitions(concurrent), |record| {
             let refused = record.value == Some(-1);
             async move { if refused { Err("refused") } else { Ok(()) } }
         }));
+        let failures = outcome.failures();
         let listed: Vec<(String, i64)> = failures
             .iter()
             .map(|f| (f.item_identifier().partition().to_owned(), f.item_identifier().offset()))
@@ -207,7 +333,7 @@ async fn replays_are_skipped_and_in_progress_records_land_in_the_response() {
     let charged = Mutex::new(Vec::new());
     for _replay in 0..2 {
         let records = ConsumerRecords::decode(&consumer, &json).unwrap();
-        let failures = process(records, PerRecord::new(), |record| {
+        let outcome = process(records, PerRecord::new(), |record| {
             let key = record.idempotency_key();
             let amount = record.value.unwrap_or_default();
             let (idempotency, charged) = (&idempotency, &charged);
@@ -223,7 +349,7 @@ async fn replays_are_skipped_and_in_progress_records_land_in_the_response() {
         })
         .await;
         assert_eq!(
-            serde_json::to_value(&failures).unwrap(),
+            serde_json::to_value(outcome.failures()).unwrap(),
             json!({"batchItemFailures": [{"itemIdentifier": {"partition": "orders-0", "offset": 3}}]})
         );
     }

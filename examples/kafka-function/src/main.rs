@@ -28,7 +28,7 @@ fn codec(side: &str) -> Result<AnyCodec, String> {
     let format: FormatName = var(&format_var)
         .unwrap_or_else(|| "string".to_owned())
         .parse()
-        .map_err(|e| format!("{format_var}={e}"))?;
+        .map_err(|e| format!("{format_var}: {e}"))?;
     let spec = CodecSpec {
         format,
         schema: var(&schema_var).map(Into::into),
@@ -44,7 +44,7 @@ fn codec(side: &str) -> Result<AnyCodec, String> {
             format!("{side}_MESSAGE applies to {format_var}=protobuf only")
         }
         SpecError::Schema(e) => format!("{schema_var}: {e}"),
-        other => format!("{format_var}={format}: {other:?}"),
+        other => format!("{format_var}={format}: {other}"),
     })
 }
 

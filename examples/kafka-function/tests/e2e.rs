@@ -196,7 +196,9 @@ fn bad_configuration_fails_the_cold_start() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        text.contains("VALUE_FORMAT=xml: expected string, json, avro, protobuf or bytes"),
+        text.contains(
+            r#"VALUE_FORMAT: unknown format "xml": expected string, json, avro, protobuf or bytes"#
+        ),
         "{text}"
     );
 }

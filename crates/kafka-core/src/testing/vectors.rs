@@ -14,10 +14,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::error::Error;
+use crate::error::RecordError;
 use crate::event::RawPayload;
+use crate::framing::{HeaderSource, WireFormat};
 use crate::record::ConsumerRecord;
-use crate::wire::{HeaderSource, WireFormat};
 
 /// The state names of the expected files.
 fn state(payload: &RawPayload<'_>) -> &'static str {
@@ -59,7 +59,7 @@ fn headers<K, V>(record: &ConsumerRecord<'_, K, V>) -> Value {
 /// A description of the first difference: the record's offset, the field, and both
 /// values.
 pub fn check_records<K: Serialize, V: Serialize>(
-    records: &[Result<ConsumerRecord<'_, K, V>, Error>],
+    records: &[Result<ConsumerRecord<'_, K, V>, RecordError>],
     expected: &Value,
 ) -> Result<usize, String> {
     let wanted = expected["records"]

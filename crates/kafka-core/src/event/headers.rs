@@ -3,17 +3,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::de::{MapAccess, SeqAccess};
 
-use crate::lenient::{self, HeaderBytesSeed, Lenient, Reason};
+use super::lenient::{self, Expect, HeaderBytes, Lenient, Read, Reason, Shape};
 
 /// One Kafka header: a name and a byte value, which Kafka allows to be null.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header<'a> {
-    name: Cow<'a, str>,
-    value: Option<Vec<u8>>,
+    pub(super) name: Cow<'a, str>,
+    pub(super) value: Option<Vec<u8>>,
 }
 
 impl<'a> Header<'a> {
@@ -73,7 +71,7 @@ impl<'a> Header<'a> {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers<'a> {
-    entries: Vec<Header<'a>>,
+    pub(super) entries: Vec<Header<'a>>,
 }
 
 impl<'a> Headers<'a> {
@@ -171,61 +169,31 @@ impl<'s, 'a> IntoIterator for &'s Headers<'a> {
     }
 }
 
-/// Written as Lambda writes headers: a list of one-entry objects whose values are lists of
-/// unsigned byte numbers (or `null`).
-impl Serialize for Headers<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Entry<'h>(&'h Header<'h>);
-        impl Serialize for Entry<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry(self.0.name(), &self.0.value)?;
-                map.end()
-            }
-        }
-        let mut seq = serializer.serialize_seq(Some(self.entries.len()))?;
-        for header in &self.entries {
-            seq.serialize_element(&Entry(header))?;
-        }
-        seq.end()
-    }
-}
+/// A record's `headers` field, read leniently: `null` is no headers.
+pub(super) struct HeaderList;
 
-/// Reads a record's `headers` field leniently (see [`crate::lenient`]).
-pub(crate) struct HeadersSeed;
-
-impl<'de> DeserializeSeed<'de> for HeadersSeed {
-    type Value = Lenient<Headers<'de>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(HeadersVisitor)
-    }
-}
-
-struct HeadersVisitor;
-
-impl<'de> Visitor<'de> for HeadersVisitor {
-    type Value = Lenient<Headers<'de>>;
+impl<'de> Expect<'de> for HeaderList {
+    type Value = Headers<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of one-entry header objects")
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Headers::new()))
+    fn wrong(&self, shape: Shape) -> Reason {
+        format!("headers is {}, not a list", shape.named()).into()
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Headers::new()))
+    fn null(self) -> Lenient<Headers<'de>> {
+        Ok(Headers::new())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+    fn list<A: SeqAccess<'de>>(self, seq: A) -> Result<Lenient<Headers<'de>>, A::Error> {
         // Most records carry one header object of one header: its vector becomes the
         // record's, with no room to spare, and later ones are appended.
         let mut entries = Vec::new();
-        let problem = lenient::lenient_seq(
+        let problem = lenient::each(
             seq,
-            || EntrySeed,
+            || Read(Entry),
             |mut found: Vec<Header<'de>>| {
                 if entries.is_empty() {
                     entries = found;
@@ -239,65 +207,28 @@ impl<'de> Visitor<'de> for HeadersVisitor {
             Some(reason) => Err(reason),
         })
     }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err("headers is a boolean, not a list".into()))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err("headers is a number, not a list".into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err("headers is a number, not a list".into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err("headers is a number, not a list".into()))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err("headers is text, not a list".into()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        lenient::drain_map(map)?;
-        Ok(Err("headers is an object, not a list".into()))
-    }
 }
 
 /// One element of the header list: an object of name → bytes. Lambda writes one entry per
 /// object; more are accepted, in order.
-struct EntrySeed;
+struct Entry;
 
-impl<'de> DeserializeSeed<'de> for EntrySeed {
-    type Value = Lenient<Vec<Header<'de>>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(EntryVisitor)
-    }
-}
-
-struct EntryVisitor;
-
-impl EntryVisitor {
-    fn not_an_object() -> Reason {
-        "a header is not a {name: bytes} object".into()
-    }
-}
-
-impl<'de> Visitor<'de> for EntryVisitor {
-    type Value = Lenient<Vec<Header<'de>>>;
+impl<'de> Expect<'de> for Entry {
+    type Value = Vec<Header<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a {name: [bytes]} header object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn wrong(&self, _: Shape) -> Reason {
+        "a header is not a {name: bytes} object".into()
+    }
+
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient<Self::Value>, A::Error> {
         let mut found = Vec::with_capacity(1);
         let mut problem = None;
-        while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-            match map.next_value_seed(HeaderBytesSeed)? {
+        while let Some(name) = map.next_key_seed(super::read::Name)? {
+            match map.next_value_seed(Read(HeaderBytes))? {
                 Ok(value) => found.push(Header { name, value }),
                 Err(reason) => {
                     problem.get_or_insert_with(|| format!("header \"{name}\": {reason}").into());
@@ -308,34 +239,5 @@ impl<'de> Visitor<'de> for EntryVisitor {
             None => Ok(found),
             Some(reason) => Err(reason),
         })
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(Self::not_an_object()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        lenient::drain_seq(seq)?;
-        Ok(Err(Self::not_an_object()))
     }
 }
