@@ -112,21 +112,14 @@ impl Decoder {
         self.borrow_dependent().datum.read_value(bytes)
     }
 
-    /// A typed value: straight from the bytes when no resolution is needed, else through
-    /// a resolved generic value. `exact` takes apache-avro's deserializer as it is, which
-    /// requires Rust struct names to be the records' names; otherwise every struct is read
-    /// whatever its name (see [`crate::rename`]).
-    pub(crate) fn read_typed<T: DeserializeOwned>(
-        &self,
-        bytes: &mut &[u8],
-        exact: bool,
-    ) -> AvroResult<T> {
+    /// A typed value with apache-avro's reader: its serde deserializer over the bytes when
+    /// no resolution is needed, every struct read whatever its name (see
+    /// [`crate::rename`]); through a resolved generic value otherwise.
+    pub(crate) fn read_typed<T: DeserializeOwned>(&self, bytes: &mut &[u8]) -> AvroResult<T> {
         if self.resolving() {
             // apache-avro's direct serde path panics with a reader schema: never take it then.
             let value = self.read_value(bytes)?;
             apache_avro::from_value(&value)
-        } else if exact {
-            self.borrow_dependent().datum.read_deser(bytes)
         } else {
             let AnyName(value) = self.borrow_dependent().datum.read_deser(bytes)?;
             Ok(value)

@@ -87,11 +87,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use apache_avro;
 use apache_avro::Schema;
 pub use apache_avro::types::Value;
-use kafka_core::wire::FramingPolicy;
+use kafka_core::wire::{self, FramingPolicy};
 use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata};
 use serde::de::DeserializeOwned;
 
 use crate::decoder::{Decoder, Schemas};
+use crate::direct::Plan;
 pub use crate::store::SchemaStore;
 
 /// The default bound on one allocation while decoding: 16 MiB, above any payload of a
@@ -105,15 +106,21 @@ pub struct AvroSchemas {
 }
 
 struct Inner {
-    own: Option<Decoder>,
-    store: HashMap<SchemaId, Decoder>,
+    /// One decoder per writer schema: the codec's own first, when it has one, then the
+    /// store's. A codec keeps what it learns about a writer schema by this slot.
+    decoders: Vec<Decoder>,
+    own: Option<usize>,
+    store: HashMap<SchemaId, usize>,
     allow_trailing: bool,
 }
 
 impl fmt::Debug for AvroSchemas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AvroSchemas")
-            .field("own", &self.inner.own)
+            .field(
+                "own",
+                &self.inner.own.map(|slot| &self.inner.decoders[slot]),
+            )
             .field("store", &self.inner.store.keys().collect::<Vec<_>>())
             .field("allow_trailing", &self.inner.allow_trailing)
             .finish()
@@ -131,9 +138,13 @@ impl AvroSchemas {
     #[must_use]
     pub fn typed<T: DeserializeOwned>(&self) -> Avro<T> {
         Avro {
+            direct: self
+                .inner
+                .decoders
+                .iter()
+                .map(|decoder| AtomicBool::new(decoder.plan().is_some()))
+                .collect(),
             schemas: self.clone(),
-            exact: AtomicBool::new(true),
-            direct: AtomicBool::new(true),
             _output: PhantomData,
         }
     }
@@ -160,40 +171,38 @@ impl AvroSchemas {
         self.inner.store.contains_key(id)
     }
 
-    /// Picks the writer schema's decoder for a payload.
-    fn decoder(&self, payload: &Payload<'_>) -> Result<&Decoder, DecodeError> {
+    /// Picks the writer schema's decoder for a payload, with its slot.
+    fn decoder(&self, payload: &Payload<'_>) -> Result<(usize, &Decoder), DecodeError> {
+        let inner = &self.inner;
         let id = payload.framing.schema_id();
-        match id {
-            Some(id) if !self.inner.store.is_empty() => self.inner.store.get(id).ok_or_else(|| {
+        let slot = match id {
+            Some(id) if !inner.store.is_empty() => *inner.store.get(id).ok_or_else(|| {
                 DecodeError::new(format!(
                     "no writer schema for {} in the schema store ({} schemas)",
-                    describe(id),
-                    self.inner.store.len()
+                    id.describe(),
+                    inner.store.len()
                 ))
-            }),
-            _ => self.inner.own.as_ref().ok_or_else(|| match id {
+            })?,
+            _ => inner.own.ok_or_else(|| match id {
                 Some(id) => DecodeError::new(format!(
                     "no writer schema for {}: the codec has no schema store and no schema of its own",
-                    describe(id)
+                    id.describe()
                 )),
                 None => DecodeError::new(
                     "the payload names no schema id, and the codec has no schema of its own to read it with",
                 ),
-            }),
-        }
+            })?,
+        };
+        Ok((slot, &inner.decoders[slot]))
     }
 
-    /// Reads a `T` with the direct serde reader; `None` when that reader does not handle
-    /// the payload's schema or the type, and apache-avro's must be used.
+    /// Reads a `T` with the direct serde reader; `None` when the type asks for something
+    /// the plan leaves to apache-avro (a union read into a Rust enum, for instance).
     fn read_direct<T: DeserializeOwned>(
         &self,
+        plan: &Plan,
         payload: &Payload<'_>,
     ) -> Option<Result<T, DecodeError>> {
-        let decoder = match self.decoder(payload) {
-            Ok(decoder) => decoder,
-            Err(e) => return Some(Err(e)),
-        };
-        let plan = decoder.plan()?;
         let mut rest = payload.bytes;
         let value = match direct::from_slice::<T>(plan, &mut rest) {
             Ok(value) => value,
@@ -216,25 +225,48 @@ impl AvroSchemas {
         Ok(())
     }
 
-    /// Runs `read` on the payload and checks that it used every byte.
+    /// Runs `read` on the payload with `decoder` and checks that it used every byte.
     fn read<T>(
         &self,
+        decoder: &Decoder,
         payload: &Payload<'_>,
         read: impl FnOnce(&Decoder, &mut &[u8]) -> apache_avro::AvroResult<T>,
-    ) -> Result<(T, &Decoder), DecodeError> {
-        let decoder = self.decoder(payload)?;
+    ) -> Result<T, DecodeError> {
         let mut rest = payload.bytes;
         let value = read(decoder, &mut rest).map_err(|e| redact::decode_error(&e))?;
         self.check_trailing(payload, rest)?;
-        Ok((value, decoder))
+        Ok(value)
     }
 }
 
-fn describe(id: &SchemaId) -> String {
-    match id {
-        SchemaId::Confluent(id) => format!("Confluent schema id {id}"),
-        SchemaId::Glue(uuid) => format!("Glue schema version {}", uuid.hyphenated()),
+/// Adds, to a failure on bytes read as a bare datum that begin like a Glue header (or a
+/// Confluent one with an id below 2^24), what those bytes look like and the setting that
+/// reads them: under
+/// [`WireFormat::Auto`](kafka_core::WireFormat::Auto) an Avro codec reads a header only
+/// for a schema id it knows, since a datum can begin with those bytes too.
+fn framing_hint(payload: &Payload<'_>, error: DecodeError) -> DecodeError {
+    if payload.framing.wire_format() != kafka_core::WireFormat::Plain {
+        return error;
     }
+    let hint = if let Ok((header, _)) = wire::parse_glue(payload.received) {
+        format!(
+            "; the bytes begin like an AWS Glue header (schema version {}), which this codec does not know: \
+             if the payloads are framed, set the wire format to glue",
+            header.schema_version.hyphenated()
+        )
+    } else if let (Ok((id, _)), [0, 0, ..]) =
+        (wire::parse_confluent(payload.received), payload.received)
+    {
+        // A datum often starts with one zero byte (a null branch, a zero); registry ids
+        // are small, so a header has two.
+        format!(
+            "; the bytes begin like a Confluent header (schema id {id}), which this codec does not know: \
+             if the payloads are framed, set the wire format to confluent"
+        )
+    } else {
+        return error;
+    };
+    error.with_hint(&hint)
 }
 
 /// Describes the schemas of an Avro codec; [`AvroSchemasBuilder::build`] parses them.
@@ -372,16 +404,23 @@ impl AvroSchemasBuilder {
                 reason: e.to_string(),
             })
         };
-        let own = schema
-            .map(|avsc| parse(&avsc, "schema").and_then(decoder))
-            .transpose()?;
+        let mut decoders = Vec::with_capacity(1 + self.store.len());
+        let own = match schema {
+            Some(avsc) => {
+                decoders.push(parse(&avsc, "schema").and_then(decoder)?);
+                Some(0)
+            }
+            None => None,
+        };
         let mut store = HashMap::with_capacity(self.store.len());
         for (id, avsc) in self.store.entries() {
-            let parsed = parse(avsc, &format!("writer schema of {}", describe(id)))?;
-            store.insert(*id, decoder(parsed)?);
+            let parsed = parse(avsc, &format!("writer schema of {}", id.describe()))?;
+            decoders.push(decoder(parsed)?);
+            store.insert(*id, decoders.len() - 1);
         }
         Ok(AvroSchemas {
             inner: Arc::new(Inner {
+                decoders,
                 own,
                 store,
                 allow_trailing: self.allow_trailing,
@@ -391,16 +430,17 @@ impl AvroSchemasBuilder {
 }
 
 /// Decodes Avro payloads into `T` with serde.
+///
+/// Each payload is read with the direct reader (straight from the bytes, strings lent,
+/// see the crate docs) when its writer schema has a plan, or else with apache-avro's
+/// reader (resolving into the reader schema when there is one). What the codec learns is
+/// kept per writer schema: the first time `T` asks a schema's payload for something its
+/// plan does not read (a union into a Rust enum), that schema is read by apache-avro for
+/// this codec from then on, and every other schema keeps the direct reader.
 pub struct Avro<T> {
     schemas: AvroSchemas,
-    /// Whether `T` reads through apache-avro's deserializer as it is, which is faster but
-    /// needs struct names equal to record names; cleared for good the first time the
-    /// name-agnostic reading succeeds where it failed.
-    exact: AtomicBool,
-    /// Whether to try the direct reader first; cleared for good the first time it
-    /// leaves a payload to apache-avro (a union read into a Rust enum, for instance), so
-    /// that later payloads do not start a reading that cannot finish.
-    direct: AtomicBool,
+    /// Per writer schema (by its slot): whether to read it with the direct reader.
+    direct: Box<[AtomicBool]>,
     _output: PhantomData<fn() -> T>,
 }
 
@@ -408,8 +448,11 @@ impl<T> Clone for Avro<T> {
     fn clone(&self) -> Self {
         Self {
             schemas: self.schemas.clone(),
-            exact: AtomicBool::new(self.exact.load(Ordering::Relaxed)),
-            direct: AtomicBool::new(self.direct.load(Ordering::Relaxed)),
+            direct: self
+                .direct
+                .iter()
+                .map(|flag| AtomicBool::new(flag.load(Ordering::Relaxed)))
+                .collect(),
             _output: PhantomData,
         }
     }
@@ -449,28 +492,19 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        if self.direct.load(Ordering::Relaxed) {
-            match self.schemas.read_direct::<T>(&payload) {
-                Some(result) => return result,
-                None => self.direct.store(false, Ordering::Relaxed),
+        let (slot, decoder) = self.schemas.decoder(&payload)?;
+        if self.direct[slot].load(Ordering::Relaxed)
+            && let Some(plan) = decoder.plan()
+        {
+            match self.schemas.read_direct::<T>(plan, &payload) {
+                Some(result) => return result.map_err(|e| framing_hint(&payload, e)),
+                // Not for this type: apache-avro reads this schema from now on.
+                None => self.direct[slot].store(false, Ordering::Relaxed),
             }
         }
-        let read = |exact| {
-            self.schemas
-                .read(&payload, |decoder, bytes| decoder.read_typed(bytes, exact))
-                .map(|(value, _)| value)
-        };
-        if !self.exact.load(Ordering::Relaxed) {
-            return read(false);
-        }
-        // The exact reading fails on a struct named unlike its record (or an enum read as
-        // text, or an enum field the type skips): read this payload again without names,
-        // and if that works, read every later one that way.
-        read(true).or_else(|_| {
-            let value = read(false)?;
-            self.exact.store(false, Ordering::Relaxed);
-            Ok(value)
-        })
+        self.schemas
+            .read(decoder, &payload, Decoder::read_typed)
+            .map_err(|e| framing_hint(&payload, e))
     }
 }
 
@@ -496,9 +530,10 @@ impl Codec for AvroGeneric {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
+        let (_, decoder) = self.schemas.decoder(&payload)?;
         self.schemas
-            .read(&payload, Decoder::read_value)
-            .map(|(value, _)| value)
+            .read(decoder, &payload, Decoder::read_value)
+            .map_err(|e| framing_hint(&payload, e))
     }
 }
 
@@ -525,8 +560,115 @@ impl Codec for AvroJson {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
-        let (value, decoder) = self.schemas.read(&payload, Decoder::read_value)?;
+        let (_, decoder) = self.schemas.decoder(&payload)?;
+        let value = self
+            .schemas
+            .read(decoder, &payload, Decoder::read_value)
+            .map_err(|e| framing_hint(&payload, e))?;
         let (schema, names) = decoder.output();
         Ok(json::to_json(&value, schema, names))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kafka_core::testing::wire::confluent;
+    use kafka_core::wire::WireFormat;
+    use kafka_core::{KafkaConsumer, KafkaEvent};
+
+    use super::*;
+
+    const PLAIN: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#;
+    const DECIMAL: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"},
+        {"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}}]}"#;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct R {
+        a: String,
+    }
+
+    fn direct_of(codec: &Avro<R>, id: u32) -> bool {
+        let slot = codec.schemas.inner.store[&SchemaId::Confluent(id)];
+        codec.direct[slot].load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn an_unplannable_writer_schema_leaves_the_others_on_the_direct_reader() {
+        let schemas = AvroSchemas::builder()
+            .store(
+                SchemaStore::new()
+                    .with_schema(SchemaId::Confluent(1), PLAIN)
+                    .with_schema(SchemaId::Confluent(2), DECIMAL),
+            )
+            .build()
+            .unwrap();
+        let codec = schemas.typed::<R>();
+        assert!(direct_of(&codec, 1));
+        assert!(!direct_of(&codec, 2), "a decimal has no plan");
+
+        // A record of the decimal schema first, then one of the plain schema.
+        let json = kafka_core::testing::EventBuilder::msk()
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 1)
+                    .value(confluent(2, &[0x02, b'x', 0x02, 0x01])),
+            )
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 2)
+                    .value(confluent(1, &[0x02, b'y'])),
+            )
+            .to_json();
+        let event = KafkaEvent::from_str(&json).unwrap();
+        let consumer = KafkaConsumer::new()
+            .value(codec)
+            .value_wire_format(WireFormat::Confluent);
+        let values: Vec<R> = consumer
+            .records(&event)
+            .map(|r| r.unwrap().value.unwrap())
+            .collect();
+        assert_eq!(values, [R { a: "x".into() }, R { a: "y".into() }]);
+        assert!(
+            direct_of(consumer.value_codec(), 1),
+            "the plain schema is still read directly"
+        );
+    }
+
+    #[test]
+    fn a_type_the_plan_cannot_serve_moves_only_its_schema_to_apache_avro() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        enum Choice {
+            Null,
+            String(String),
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct U {
+            u: Choice,
+        }
+        let union =
+            r#"{"type":"record","name":"U","fields":[{"name":"u","type":["null","string"]}]}"#;
+        let both = r#"{"type":"record","name":"U","fields":[{"name":"u","type":["null","string"]},{"name":"a","type":"string"}]}"#;
+        let schemas = AvroSchemas::builder()
+            .store(
+                SchemaStore::new()
+                    .with_schema(SchemaId::Confluent(1), union)
+                    .with_schema(SchemaId::Confluent(2), both),
+            )
+            .build()
+            .unwrap();
+        let json = kafka_core::testing::EventBuilder::msk()
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 1)
+                    .value(confluent(1, &[0x02, 0x02, b'z'])),
+            )
+            .to_json();
+        let event = KafkaEvent::from_str(&json).unwrap();
+        let consumer = KafkaConsumer::new()
+            .value(schemas.typed::<U>())
+            .value_wire_format(WireFormat::Confluent);
+        let record = consumer.records(&event).next().unwrap().unwrap();
+        assert_eq!(record.value.unwrap().u, Choice::String("z".into()));
+        let codec = consumer.value_codec();
+        let slot = |id| codec.schemas.inner.store[&SchemaId::Confluent(id)];
+        assert!(!codec.direct[slot(1)].load(Ordering::Relaxed));
+        assert!(codec.direct[slot(2)].load(Ordering::Relaxed));
     }
 }

@@ -640,3 +640,65 @@ fn enum_symbols_read_as_text_and_as_rust_enums() {
         }
     );
 }
+
+#[test]
+fn framed_bytes_under_auto_say_which_wire_format_reads_them() {
+    let avsc = record(r#"{"name":"a","type":"string"},{"name":"n","type":"long"}"#);
+    let datum = encode(
+        &avsc,
+        rec(vec![
+            ("a", Value::String("x".into())),
+            ("n", Value::Long(5)),
+        ]),
+    );
+    let version = kafka_core::wire::Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
+    let glue =
+        kafka_core::testing::wire::glue(version, &datum, kafka_core::wire::Compression::None);
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("orders", 0, 1).value(glue))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    // The codec knows no schema ids, so under auto the header is read as data.
+    let consumer =
+        KafkaConsumer::new().value(AvroSchemas::builder().schema(&avsc).build().unwrap().json());
+    let err = consumer.records(&event).next().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Deserialization);
+    assert!(
+        err.to_string().ends_with(
+            "; the bytes begin like an AWS Glue header (schema version 5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d), \
+             which this codec does not know: if the payloads are framed, set the wire format to glue"
+        ),
+        "{err}"
+    );
+    // Set so, the record decodes.
+    let consumer = consumer.value_wire_format(WireFormat::Glue);
+    let decoded = consumer.records(&event).next().unwrap().unwrap();
+    assert_eq!(decoded.value, Some(json!({"a": "x", "n": 5})));
+
+    // A Confluent header with a small id gets the same words; a datum that merely starts
+    // with one zero byte does not.
+    let framed = confluent(7, &datum);
+    let codec = AvroSchemas::builder()
+        .schema(&avsc)
+        .build()
+        .unwrap()
+        .typed::<serde_json::Value>();
+    let err = codec
+        .decode(Payload::new(&framed, Part::Value))
+        .unwrap_err();
+    assert!(
+        err.message().ends_with("set the wire format to confluent"),
+        "{err}"
+    );
+    let zero_first = encode(
+        &record(r#"{"name":"n","type":"long"},{"name":"a","type":"string"}"#),
+        rec(vec![
+            ("n", Value::Long(0)),
+            ("a", Value::String("x".into())),
+        ]),
+    );
+    let err = codec
+        .decode(Payload::new(&zero_first, Part::Value))
+        .unwrap_err();
+    assert!(!err.message().contains("header"), "{err}");
+}

@@ -164,7 +164,9 @@ impl<K, V> IntoIterator for ConsumerRecords<K, V> {
         fn records<R>((_, records): (String, Vec<R>)) -> Vec<R> {
             records
         }
-        self.groups.into_iter().flat_map(records::<RecordResult<K, V>>)
+        self.groups
+            .into_iter()
+            .flat_map(records::<RecordResult<K, V>>)
     }
 }
 
