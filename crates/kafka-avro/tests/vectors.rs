@@ -1,7 +1,9 @@
 //! The Avro vectors and the Avro fixtures of the other Powertools editions, decoded
 //! through the library and compared with their expected decodings.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use kafka_vectors::read;
 
 use kafka_avro::{AvroSchemas, SchemaStore};
 use kafka_core::testing::vectors::check_records;
@@ -9,20 +11,12 @@ use kafka_core::wire::Uuid;
 use kafka_core::{Codec, KafkaConsumer, KafkaEvent, SchemaId, WireFormat};
 use serde_json::Value;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn order_avsc() -> String {
-    read(&testdata().join("schemas/order.avsc"))
+    kafka_vectors::schema("order.avsc")
 }
 
 fn key_avsc() -> String {
-    read(&testdata().join("schemas/order_key.avsc"))
+    kafka_vectors::schema("order_key.avsc")
 }
 
 /// The Glue schema version of the vectors' value schema.
@@ -52,7 +46,7 @@ fn orders() -> AvroSchemas {
 fn raw_and_esm_shapes_with_the_codec_schema() {
     let consumer = KafkaConsumer::new().value(orders().json());
     for name in ["avro_raw", "avro_confluent_esm", "avro_glue_esm"] {
-        check(&testdata(), name, &consumer);
+        check(&kafka_vectors::dir(), name, &consumer);
     }
 }
 
@@ -61,11 +55,11 @@ fn full_framing_when_configured() {
     let confluent = KafkaConsumer::new()
         .value(orders().json())
         .value_wire_format(WireFormat::Confluent);
-    check(&testdata(), "avro_confluent", &confluent);
+    check(&kafka_vectors::dir(), "avro_confluent", &confluent);
     let glue = KafkaConsumer::new()
         .value(orders().json())
         .value_wire_format(WireFormat::Glue);
-    check(&testdata(), "avro_glue", &glue);
+    check(&kafka_vectors::dir(), "avro_glue", &glue);
 }
 
 #[test]
@@ -84,7 +78,7 @@ fn full_framing_detected_from_a_store() {
         "avro_confluent_esm",
         "avro_glue_esm",
     ] {
-        check(&testdata(), name, &consumer);
+        check(&kafka_vectors::dir(), name, &consumer);
     }
 }
 
@@ -95,7 +89,7 @@ fn avro_keys_and_values() {
         .build()
         .expect("key schema");
     let consumer = KafkaConsumer::new().key(keys.json()).value(orders().json());
-    check(&testdata(), "avro_keyed", &consumer);
+    check(&kafka_vectors::dir(), "avro_keyed", &consumer);
 
     let store = SchemaStore::new()
         .with_schema(SchemaId::Confluent(4), key_avsc())
@@ -104,7 +98,7 @@ fn avro_keys_and_values() {
     let consumer = KafkaConsumer::new()
         .key(schemas.json())
         .value(schemas.json());
-    check(&testdata(), "avro_keyed_confluent", &consumer);
+    check(&kafka_vectors::dir(), "avro_keyed_confluent", &consumer);
 }
 
 #[test]
@@ -115,7 +109,7 @@ fn glue_zlib_made_with_the_testing_kit() {
     use kafka_core::wire::Compression;
 
     // Re-frame every value of the raw vector with compressed Glue framing.
-    let dir = testdata();
+    let dir = kafka_vectors::dir();
     let expected: Value =
         serde_json::from_str(&read(&dir.join("avro_raw.expected.json"))).expect("JSON");
     let encoder = Framed::glue(
@@ -169,14 +163,9 @@ fn glue_zlib_made_with_the_testing_kit() {
 
 #[test]
 fn powertools_avro_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
+    let Some(dir) = kafka_vectors::powertools() else {
         return;
-    }
+    };
     let index: Value = serde_json::from_str(&read(&dir.join("index.json"))).expect("index");
     let mut checked = 0;
     for fixture in index.as_array().expect("list") {
@@ -263,7 +252,7 @@ struct Line {
 #[test]
 fn typed_orders_from_every_framing() {
     use base64::Engine as _;
-    let dir = testdata();
+    let dir = kafka_vectors::dir();
     let expected: Value =
         serde_json::from_str(&read(&dir.join("avro_raw.expected.json"))).expect("JSON");
     let store = SchemaStore::new()

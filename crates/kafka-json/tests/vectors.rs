@@ -1,36 +1,13 @@
 //! The JSON vectors, and the JSON fixtures of the other Powertools editions, decoded
 //! through the library and compared with their expected decodings.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kafka_core::testing::vectors::check_records;
 use kafka_core::{KafkaConsumer, KafkaEvent, Utf8};
 use kafka_json::{Json, JsonValue};
+use kafka_vectors::{Order, powertools, read_json};
 use serde::Deserialize;
-use serde_json::Value;
-
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
-}
-
-fn powertools() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
-        None
-    }
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&text).expect("expected file is JSON")
-}
 
 /// Decodes `event` with string keys and JSON values and compares every record.
 fn check(event_path: &Path, expected_path: &Path) {
@@ -45,7 +22,7 @@ fn check(event_path: &Path, expected_path: &Path) {
 
 #[test]
 fn json_plain_vector() {
-    let dir = testdata();
+    let dir = kafka_vectors::dir();
     check(
         &dir.join("json_plain.event.json"),
         &dir.join("json_plain.expected.json"),
@@ -54,7 +31,7 @@ fn json_plain_vector() {
 
 #[test]
 fn json_confluent_vector_with_full_framing() {
-    let dir = testdata();
+    let dir = kafka_vectors::dir();
     check(
         &dir.join("json_confluent.event.json"),
         &dir.join("json_confluent.expected.json"),
@@ -63,7 +40,7 @@ fn json_confluent_vector_with_full_framing() {
 
 #[test]
 fn json_confluent_esm_vector_with_schema_metadata() {
-    let dir = testdata();
+    let dir = kafka_vectors::dir();
     check(
         &dir.join("json_confluent_esm.event.json"),
         &dir.join("json_confluent_esm.expected.json"),
@@ -93,57 +70,10 @@ fn powertools_json_fixtures() {
     );
 }
 
-/// The vectors' `Order` (schemas/order.schema.json) as a Rust type.
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct Order {
-    order_id: String,
-    customer_id: i64,
-    total: f64,
-    quantity: i32,
-    gift_wrap: bool,
-    status: Status,
-    shipping_address: Address,
-    items: Vec<LineItem>,
-    tags: BTreeMap<String, String>,
-    note: Option<String>,
-    created_at: i64,
-    checksum: String,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-enum Status {
-    Pending,
-    Paid,
-    Shipped,
-    Delivered,
-    Cancelled,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct Address {
-    street: String,
-    city: String,
-    postal_code: String,
-    country: String,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct LineItem {
-    sku: String,
-    quantity: i32,
-    unit_price: f64,
-}
-
 #[test]
 fn json_plain_into_typed_orders() {
-    let dir = testdata();
-    let input = std::fs::read(dir.join("json_plain.event.json")).expect("event");
+    let (input, expected) = kafka_vectors::vector("json_plain");
     let event = KafkaEvent::from_slice(&input).expect("event parses");
-    let expected = read_json(&dir.join("json_plain.expected.json"));
 
     let consumer = KafkaConsumer::new().key(Utf8).value(Json::<Order>::new());
     let orders = consumer.decode_all(&event).expect("every order decodes");

@@ -3,7 +3,7 @@
 //! decoding (so nothing was lost or misread on the way in).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kafka_core::{KafkaConsumer, KafkaEvent};
 use kafka_protobuf::Proto;
@@ -140,19 +140,6 @@ struct CustomerProfile {
     account_status: i32,
 }
 
-fn powertools() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// Decodes a fixture with `M`, and compares each message, read back through the fixture's
 /// schema, with the expected value. Records the reference rejects must fail.
 fn check<M: prost::Message + Default>(dir: &Path, fixture: &Value) -> usize {
@@ -205,7 +192,9 @@ fn check<M: prost::Message + Default>(dir: &Path, fixture: &Value) -> usize {
 
 #[test]
 fn powertools_protobuf_fixtures_static() {
-    let Some(dir) = powertools() else { return };
+    let Some(dir) = kafka_vectors::powertools() else {
+        return;
+    };
     let index: Value =
         serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index"))
             .expect("JSON");

@@ -2,7 +2,7 @@
 //! (and the vectors through prost types derived by hand), compared with their expected
 //! decodings.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -12,14 +12,11 @@ use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload,
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
 use kafka_protobuf::testing::canonical_json;
+use kafka_vectors::proto;
 use serde_json::Value;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/vectors")
-}
-
 fn order_schema() -> ProtoSchema {
-    let dir = testdata().join("schemas");
+    let dir = kafka_vectors::schemas();
     ProtoSchema::from_files(&[dir.join("order.proto")], &[&dir]).expect("order.proto compiles")
 }
 
@@ -72,7 +69,7 @@ fn vectors_dynamic_with_the_message_named() {
         "protobuf_glue_esm",
     ] {
         check(
-            &testdata(),
+            &kafka_vectors::dir(),
             &format!("{name}.event.json"),
             &format!("{name}.expected.json"),
             &consumer,
@@ -85,7 +82,7 @@ fn vectors_dynamic_with_the_message_named() {
         .key(Canonical(key.dynamic()))
         .value(Canonical(order.dynamic()));
     check(
-        &testdata(),
+        &kafka_vectors::dir(),
         "protobuf_keyed.event.json",
         "protobuf_keyed.expected.json",
         &keyed,
@@ -98,7 +95,7 @@ fn vectors_dynamic_with_the_message_picked_by_index_path() {
     let consumer = KafkaConsumer::new().value(Canonical(order_schema().dynamic()));
     for name in ["protobuf_confluent", "protobuf_confluent_esm"] {
         check(
-            &testdata(),
+            &kafka_vectors::dir(),
             &format!("{name}.event.json"),
             &format!("{name}.expected.json"),
             &consumer,
@@ -106,73 +103,10 @@ fn vectors_dynamic_with_the_message_picked_by_index_path() {
     }
 }
 
-/// The vectors' messages, derived by hand with prost.
-mod orders {
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Order {
-        #[prost(string, tag = "1")]
-        pub(crate) order_id: String,
-        #[prost(int64, tag = "2")]
-        pub(crate) customer_id: i64,
-        #[prost(double, tag = "3")]
-        pub(crate) total: f64,
-        #[prost(int32, tag = "4")]
-        pub(crate) quantity: i32,
-        #[prost(bool, tag = "5")]
-        pub(crate) gift_wrap: bool,
-        #[prost(enumeration = "OrderStatus", tag = "6")]
-        pub(crate) status: i32,
-        #[prost(message, optional, tag = "7")]
-        pub(crate) shipping_address: Option<Address>,
-        #[prost(message, repeated, tag = "8")]
-        pub(crate) items: Vec<LineItem>,
-        #[prost(map = "string, string", tag = "9")]
-        pub(crate) tags: std::collections::HashMap<String, String>,
-        #[prost(string, optional, tag = "10")]
-        pub(crate) note: Option<String>,
-        #[prost(int64, tag = "11")]
-        pub(crate) created_at: i64,
-        #[prost(bytes = "vec", tag = "12")]
-        pub(crate) checksum: Vec<u8>,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct Address {
-        #[prost(string, tag = "1")]
-        pub(crate) street: String,
-        #[prost(string, tag = "2")]
-        pub(crate) city: String,
-        #[prost(string, tag = "3")]
-        pub(crate) postal_code: String,
-        #[prost(string, tag = "4")]
-        pub(crate) country: String,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(crate) struct LineItem {
-        #[prost(string, tag = "1")]
-        pub(crate) sku: String,
-        #[prost(int32, tag = "2")]
-        pub(crate) quantity: i32,
-        #[prost(double, tag = "3")]
-        pub(crate) unit_price: f64,
-    }
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
-    #[repr(i32)]
-    pub(crate) enum OrderStatus {
-        Pending = 0,
-        Paid = 1,
-        Shipped = 2,
-        Delivered = 3,
-        Cancelled = 4,
-    }
-}
-
 #[test]
 fn vectors_static_prost_types() {
-    let dir = testdata();
-    let consumer = KafkaConsumer::new().value(Proto::<orders::Order>::new());
+    let dir = kafka_vectors::dir();
+    let consumer = KafkaConsumer::new().value(Proto::<proto::Order>::new());
     for name in [
         "protobuf_raw",
         "protobuf_raw_meta",
@@ -201,7 +135,7 @@ fn vectors_static_prost_types() {
                 want["customer_id"].as_i64().unwrap(),
                 "{name}"
             );
-            let status = format!("{:?}", orders::OrderStatus::try_from(order.status).unwrap());
+            let status = format!("{:?}", proto::OrderStatus::try_from(order.status).unwrap());
             assert_eq!(
                 status.to_uppercase(),
                 want["status"].as_str().unwrap(),
@@ -224,14 +158,9 @@ fn vectors_static_prost_types() {
 
 #[test]
 fn powertools_protobuf_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if !dir.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
+    let Some(dir) = kafka_vectors::powertools() else {
         return;
-    }
+    };
     let index: Value =
         serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index"))
             .expect("JSON");

@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{check_vector, powertools, run, stderr, testdata};
+use common::{check_vector, run, stderr};
+use kafka_vectors::powertools;
 use serde_json::Value;
 
 fn path(p: &std::path::Path) -> &str {
@@ -14,7 +15,7 @@ fn path(p: &std::path::Path) -> &str {
 
 #[test]
 fn avro_vectors_with_a_schema_file() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     let order = dir.join("schemas/order.avsc");
     let key = dir.join("schemas/order_key.avsc");
     let cases: [(&str, &[&str]); 8] = [
@@ -55,8 +56,8 @@ fn avro_vectors_with_a_schema_file() {
 fn avro_vectors_with_a_schema_dir() {
     // 1.avsc (Order), 4.avsc (OrderKey) and <uuid>.avsc: the ids say which schema wrote each
     // payload, and let auto detection read the full framing.
-    let dir = testdata().join("vectors");
-    let store = testdata().join("schema-dir");
+    let dir = kafka_vectors::dir();
+    let store = kafka_vectors::schema_dir();
     for name in [
         "avro_confluent",
         "avro_glue",
@@ -123,7 +124,7 @@ fn powertools_avro_fixtures() {
 
 #[test]
 fn avro_usage_errors_exit_64() {
-    let event = testdata().join("vectors/avro_raw.event.json");
+    let event = kafka_vectors::dir().join("avro_raw.event.json");
     let event = path(&event);
     let cases: [(&[&str], &str); 4] = [
         (
@@ -200,7 +201,7 @@ fn avro_usage_errors_exit_64() {
 
 #[test]
 fn a_wrong_schema_fails_the_record() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     let key = dir.join("schemas/order_key.avsc");
     let output = run(
         &[

@@ -3,14 +3,15 @@
 
 mod common;
 
-use common::{check_vector, lines, powertools, run, stderr, testdata};
+use common::{check_vector, lines, run, stderr};
 use kafka_core::Part;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
+use kafka_vectors::powertools;
 use serde_json::{Value, json};
 
 #[test]
 fn json_vectors() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     for name in ["json_plain", "json_confluent", "json_confluent_esm"] {
         check_vector(
             &["--value-format", "json"],

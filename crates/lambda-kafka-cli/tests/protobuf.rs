@@ -7,9 +7,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{powertools, run, stderr, testdata};
+use common::{run, stderr};
 use kafka_protobuf::dynamic::ProtoSchema;
 use kafka_protobuf::testing::canonical_json;
+use kafka_vectors::powertools;
 use prost_reflect::{DescriptorPool, DynamicMessage};
 use serde_json::Value;
 
@@ -74,7 +75,7 @@ fn check(
 
 #[test]
 fn protobuf_vectors() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     let proto = dir.join("schemas/order.proto");
     let schema = ["--value-format", "protobuf", "--value-schema", path(&proto)];
     for name in [
@@ -132,7 +133,7 @@ fn protobuf_vectors() {
 
 #[test]
 fn a_descriptor_set_instead_of_a_proto() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     let proto = dir.join("schemas/order.proto");
     let set = protox::compile([&proto], [proto.parent().expect("folder")]).expect("compiles");
     let file = std::env::temp_dir().join(format!("order-{}.pb", std::process::id()));
@@ -215,7 +216,7 @@ fn powertools_protobuf_fixtures() {
 
 #[test]
 fn protobuf_usage_errors_exit_64() {
-    let dir = testdata().join("vectors");
+    let dir = kafka_vectors::dir();
     let event = dir.join("protobuf_raw.event.json");
     let proto = dir.join("schemas/order.proto");
     let cases: [(Vec<&str>, String); 3] = [

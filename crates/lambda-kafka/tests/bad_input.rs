@@ -22,12 +22,12 @@
     reason = "fixtures of the test: a failure is the test failing"
 )]
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::sync::LazyLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use kafka_vectors::{AvroOrder, Order, proto};
 use lambda_kafka::avro::{AvroSchemas, SchemaStore};
 use lambda_kafka::json::Json;
 use lambda_kafka::protobuf::Proto;
@@ -37,7 +37,6 @@ use lambda_kafka::wire::{Compression, Uuid};
 use lambda_kafka::{
     Codec, ErrorKind, KafkaConsumer, KafkaEvent, Part, RecordError, SchemaId, Utf8, WireFormat,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// In every bad payload; must never appear in an error message.
@@ -53,142 +52,23 @@ const SCHEMAS: &str = concat!(
 );
 const GLUE_VERSION: &str = "5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Order {
-    order_id: String,
-    customer_id: i64,
-    total: f64,
-    quantity: i32,
-    gift_wrap: bool,
-    status: Status,
-    shipping_address: Address,
-    items: Vec<LineItem>,
-    tags: BTreeMap<String, String>,
-    note: Option<String>,
-    created_at: i64,
-    #[serde(with = "serde_bytes_like")]
-    checksum: Vec<u8>,
-}
-
-/// The checksum: base64 text in JSON, a `fixed` in Avro.
-mod serde_bytes_like {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            use base64::Engine as _;
-            s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-        } else {
-            s.serialize_bytes(bytes)
-        }
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        if d.is_human_readable() {
-            use base64::Engine as _;
-            let text = String::deserialize(d)?;
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map_err(serde::de::Error::custom)
-        } else {
-            Ok(serde_bytes::ByteBuf::deserialize(d)?.into_vec())
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-enum Status {
-    Pending,
-    Paid,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Address {
-    street: String,
-    city: String,
-    postal_code: String,
-    country: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct LineItem {
-    sku: String,
-    quantity: i32,
-    unit_price: f64,
-}
-
-/// Prost types of `order.proto`.
-mod proto {
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct Order {
-        #[prost(string, tag = "1")]
-        pub(super) order_id: String,
-        #[prost(int64, tag = "2")]
-        pub(super) customer_id: i64,
-        #[prost(message, optional, tag = "7")]
-        pub(super) shipping_address: Option<Address>,
-        #[prost(int64, tag = "11")]
-        pub(super) created_at: i64,
-    }
-
-    #[derive(Clone, PartialEq, prost::Message)]
-    pub(super) struct Address {
-        #[prost(string, tag = "2")]
-        pub(super) city: String,
-    }
-}
-
-fn order() -> Order {
-    Order {
-        order_id: "ORD-1".into(),
-        customer_id: 1 << 40,
-        total: 12.5,
-        quantity: 2,
-        gift_wrap: false,
-        status: Status::Paid,
-        shipping_address: Address {
-            street: "1 Main St".into(),
-            city: "Seattle".into(),
-            postal_code: "98101".into(),
-            country: "US".into(),
-        },
-        items: vec![LineItem {
-            sku: "SKU-1".into(),
-            quantity: 2,
-            unit_price: 6.25,
-        }],
-        tags: BTreeMap::from([("channel".into(), "web".into())]),
-        note: None,
-        created_at: 1_735_689_600_000,
-        checksum: vec![7; 16],
-    }
-}
-
 fn order_avsc() -> String {
-    std::fs::read_to_string(format!("{SCHEMAS}/order.avsc")).unwrap()
+    kafka_vectors::schema("order.avsc")
 }
 
 fn json_order() -> Vec<u8> {
-    serde_json::to_vec(&order()).unwrap()
+    serde_json::to_vec(&Order::sample()).unwrap()
 }
 
 fn avro_order() -> Vec<u8> {
     lambda_kafka::avro::encode::AvroEncoder::new(&order_avsc())
         .unwrap()
-        .encode(&order())
+        .encode(&AvroOrder::from(Order::sample()))
         .unwrap()
 }
 
 fn proto_order() -> Vec<u8> {
-    prost::Message::encode_to_vec(&proto::Order {
-        order_id: "ORD-1".into(),
-        customer_id: 1 << 40,
-        shipping_address: Some(proto::Address {
-            city: "Seattle".into(),
-        }),
-        created_at: 1_735_689_600_000,
-    })
+    prost::Message::encode_to_vec(&proto::Order::from(Order::sample()))
 }
 
 static AVRO: LazyLock<AvroSchemas> = LazyLock::new(|| {
@@ -274,10 +154,10 @@ impl Reader {
                 event,
             ),
             Self::Text => all(&consumer.value(Utf8), event),
-            Self::Avro => all(&consumer.value(AVRO.typed::<Order>()), event),
+            Self::Avro => all(&consumer.value(AVRO.typed::<AvroOrder>()), event),
             Self::AvroConfluent => all(
                 &consumer
-                    .value(AVRO.typed::<Order>())
+                    .value(AVRO.typed::<AvroOrder>())
                     .value_wire_format(WireFormat::Confluent),
                 event,
             ),

@@ -4,7 +4,7 @@
 #![allow(dead_code, reason = "each test file uses its own part")]
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
@@ -39,25 +39,6 @@ pub(crate) fn lines(output: &Output) -> Vec<Value> {
 /// Standard error as text.
 pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// The repository's copies of the vectors.
-pub(crate) fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
-}
-
-/// The Powertools fixtures, when the shared folder is there.
-pub(crate) fn powertools() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/powertools");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is not there; Powertools fixtures not checked",
-            dir.display()
-        );
-        None
-    }
 }
 
 /// The expected file's header form (`{"$bytes": ..}`) in the CLI's form (`{"base64": ..}`).
