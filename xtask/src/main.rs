@@ -1,8 +1,8 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
 //! - `ci`: everything CI checks, in order: format, clippy, tests, doctests, rustdoc, the
-//!   examples, a type check of the fuzz targets, the feature powerset of each crate, and
-//!   cargo-deny when it is installed.
+//!   examples, a type check of the fuzz targets, the feature powerset of each crate,
+//!   `cargo package` of the publishable crates, and cargo-deny when it is installed.
 //! - `powerset`: only the feature powerset (`cargo hack check --feature-powerset`).
 //! - `examples`: only the examples.
 //! - `fuzz [SECONDS] [TARGET...]`: each cargo-fuzz target (all of `fuzz/` by default) for
@@ -133,7 +133,27 @@ fn ci() -> Result<(), String> {
     fuzz_targets_build()?;
     powerset()?;
     json_only_links_no_other_format()?;
+    package()?;
     deny()
+}
+
+/// Every publishable crate packages: its manifest, readme and files are what crates.io
+/// takes. The bench crate is left out: it depends on the unpublished test crate
+/// (`kafka-vectors`), which `cargo package` cannot resolve from a registry. Without
+/// verification, since the crates are not on crates.io yet (`cargo package --workspace`
+/// with verification builds them against each other, see the README).
+fn package() -> Result<(), String> {
+    cargo(
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "lambda-kafka-bench",
+            "--no-verify",
+            "--allow-dirty",
+        ],
+        &[],
+    )
 }
 
 /// The fuzz targets are a crate of their own, outside the workspace: format and type-check

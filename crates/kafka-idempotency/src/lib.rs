@@ -41,6 +41,7 @@
 //! assert_eq!(runs, 1); // the replay returned the stored result
 //! # }) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "dynamodb")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamodb")))]
