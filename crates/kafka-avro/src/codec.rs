@@ -1,0 +1,287 @@
+//! The codecs: typed values, generic values and JSON.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kafka_core::wire::{self, FramingPolicy};
+use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata};
+use serde::de::DeserializeOwned;
+
+use crate::decoder::Decoder;
+use crate::{AvroSchemas, Value, json};
+
+/// Adds, to a failure on bytes read as a bare datum that begin like a Glue header (or a
+/// Confluent one with an id below 2^24), what those bytes look like and the setting that
+/// reads them: under
+/// [`WireFormat::Auto`](kafka_core::WireFormat::Auto) an Avro codec reads a header only
+/// for a schema id it knows, since a datum can begin with those bytes too.
+fn framing_hint(payload: &Payload<'_>, error: DecodeError) -> DecodeError {
+    if payload.framing.wire_format() != kafka_core::WireFormat::Plain {
+        return error;
+    }
+    let hint = if let Ok((header, _)) = wire::parse_glue(payload.received) {
+        format!(
+            "; the bytes begin like an AWS Glue header (schema version {}), which this codec does not know: \
+             if the payloads are framed, set the wire format to glue",
+            header.schema_version.hyphenated()
+        )
+    } else if let (Ok((id, _)), [0, 0, ..]) =
+        (wire::parse_confluent(payload.received), payload.received)
+    {
+        // A datum often starts with one zero byte (a null branch, a zero); registry ids
+        // are small, so a header has two.
+        format!(
+            "; the bytes begin like a Confluent header (schema id {id}), which this codec does not know: \
+             if the payloads are framed, set the wire format to confluent"
+        )
+    } else {
+        return error;
+    };
+    error.with_hint(&hint)
+}
+
+/// Decodes Avro payloads into `T` with serde.
+///
+/// Each payload is read with the direct reader (straight from the bytes, strings lent,
+/// see the crate docs) when its writer schema has a plan, or else with apache-avro's
+/// reader (resolving into the reader schema when there is one). What the codec learns is
+/// kept per writer schema: the first time `T` asks a schema's payload for something its
+/// plan does not read (a union into a Rust enum), that schema is read by apache-avro for
+/// this codec from then on, and every other schema keeps the direct reader.
+pub struct Avro<T> {
+    pub(crate) schemas: AvroSchemas,
+    /// Per writer schema (by its slot): whether to read it with the direct reader.
+    pub(crate) direct: Box<[AtomicBool]>,
+    pub(crate) _output: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Avro<T> {
+    fn clone(&self) -> Self {
+        Self {
+            schemas: self.schemas.clone(),
+            direct: self
+                .direct
+                .iter()
+                .map(|flag| AtomicBool::new(flag.load(Ordering::Relaxed)))
+                .collect(),
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Avro<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(&format!("Avro<{}>", std::any::type_name::<T>()))
+            .field("schemas", &self.schemas)
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned> Avro<T> {
+    /// A codec with one schema, the writer schema of every payload.
+    ///
+    /// # Errors
+    /// [`Error::AvroSchemaParse`] when the schema does not parse.
+    pub fn new(avsc: &str) -> Result<Self, Error> {
+        Ok(AvroSchemas::builder().schema(avsc).build()?.typed())
+    }
+}
+
+impl<T: DeserializeOwned> Codec for Avro<T> {
+    type Output = T;
+
+    fn format(&self) -> Format {
+        Format::Avro
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        self.schemas.knows(id)
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        let (slot, decoder) = self.schemas.decoder(&payload)?;
+        if self.direct[slot].load(Ordering::Relaxed)
+            && let Some(plan) = decoder.plan()
+        {
+            match self.schemas.read_direct::<T>(plan, &payload) {
+                Some(result) => return result.map_err(|e| framing_hint(&payload, e)),
+                // Not for this type: apache-avro reads this schema from now on.
+                None => self.direct[slot].store(false, Ordering::Relaxed),
+            }
+        }
+        self.schemas
+            .read(decoder, &payload, Decoder::read_typed)
+            .map_err(|e| framing_hint(&payload, e))
+    }
+}
+
+/// Decodes Avro payloads into Avro's generic [`Value`].
+#[derive(Debug, Clone)]
+pub struct AvroGeneric {
+    pub(crate) schemas: AvroSchemas,
+}
+
+impl Codec for AvroGeneric {
+    type Output = Value;
+
+    fn format(&self) -> Format {
+        Format::Avro
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        self.schemas.knows(id)
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
+        let (_, decoder) = self.schemas.decoder(&payload)?;
+        self.schemas
+            .read(decoder, &payload, Decoder::read_value)
+            .map_err(|e| framing_hint(&payload, e))
+    }
+}
+
+/// Decodes Avro payloads into JSON, as the `lambda-kafka` CLI prints them (see the crate
+/// docs for the mapping).
+#[derive(Debug, Clone)]
+pub struct AvroJson {
+    pub(crate) schemas: AvroSchemas,
+}
+
+impl Codec for AvroJson {
+    type Output = serde_json::Value;
+
+    fn format(&self) -> Format {
+        Format::Avro
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        self.schemas.knows(id)
+    }
+
+    fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
+        let (_, decoder) = self.schemas.decoder(&payload)?;
+        let value = self
+            .schemas
+            .read(decoder, &payload, Decoder::read_value)
+            .map_err(|e| framing_hint(&payload, e))?;
+        let (schema, names) = decoder.output();
+        Ok(json::to_json(&value, schema, names))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kafka_core::testing::wire::confluent;
+    use kafka_core::wire::WireFormat;
+    use kafka_core::{KafkaConsumer, KafkaEvent};
+
+    use super::*;
+    use crate::SchemaStore;
+
+    const PLAIN: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}"#;
+    const DECIMAL: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"string"},
+        {"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}}]}"#;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct R {
+        a: String,
+    }
+
+    fn direct_of(codec: &Avro<R>, id: u32) -> bool {
+        let slot = codec.schemas.inner.store[&SchemaId::Confluent(id)];
+        codec.direct[slot].load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn an_unplannable_writer_schema_leaves_the_others_on_the_direct_reader() {
+        let schemas = AvroSchemas::builder()
+            .store(
+                SchemaStore::new()
+                    .with_schema(SchemaId::Confluent(1), PLAIN)
+                    .with_schema(SchemaId::Confluent(2), DECIMAL),
+            )
+            .build()
+            .unwrap();
+        let codec = schemas.typed::<R>();
+        assert!(direct_of(&codec, 1));
+        assert!(!direct_of(&codec, 2), "a decimal has no plan");
+
+        // A record of the decimal schema first, then one of the plain schema.
+        let json = kafka_core::testing::EventBuilder::msk()
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 1)
+                    .value(confluent(2, &[0x02, b'x', 0x02, 0x01])),
+            )
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 2)
+                    .value(confluent(1, &[0x02, b'y'])),
+            )
+            .to_json();
+        let event = KafkaEvent::from_str(&json).unwrap();
+        let consumer = KafkaConsumer::new()
+            .value(codec)
+            .value_wire_format(WireFormat::Confluent);
+        let values: Vec<R> = consumer
+            .records(&event)
+            .map(|r| r.unwrap().value.unwrap())
+            .collect();
+        assert_eq!(values, [R { a: "x".into() }, R { a: "y".into() }]);
+        assert!(
+            direct_of(consumer.value_codec(), 1),
+            "the plain schema is still read directly"
+        );
+    }
+
+    #[test]
+    fn a_type_the_plan_cannot_serve_moves_only_its_schema_to_apache_avro() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        enum Choice {
+            Null,
+            String(String),
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct U {
+            u: Choice,
+        }
+        let union =
+            r#"{"type":"record","name":"U","fields":[{"name":"u","type":["null","string"]}]}"#;
+        let both = r#"{"type":"record","name":"U","fields":[{"name":"u","type":["null","string"]},{"name":"a","type":"string"}]}"#;
+        let schemas = AvroSchemas::builder()
+            .store(
+                SchemaStore::new()
+                    .with_schema(SchemaId::Confluent(1), union)
+                    .with_schema(SchemaId::Confluent(2), both),
+            )
+            .build()
+            .unwrap();
+        let json = kafka_core::testing::EventBuilder::msk()
+            .record(
+                kafka_core::testing::RecordBuilder::new("t", 0, 1)
+                    .value(confluent(1, &[0x02, 0x02, b'z'])),
+            )
+            .to_json();
+        let event = KafkaEvent::from_str(&json).unwrap();
+        let consumer = KafkaConsumer::new()
+            .value(schemas.typed::<U>())
+            .value_wire_format(WireFormat::Confluent);
+        let record = consumer.records(&event).next().unwrap().unwrap();
+        assert_eq!(record.value.unwrap().u, Choice::String("z".into()));
+        let codec = consumer.value_codec();
+        let slot = |id| codec.schemas.inner.store[&SchemaId::Confluent(id)];
+        assert!(!codec.direct[slot(1)].load(Ordering::Relaxed));
+        assert!(codec.direct[slot(2)].load(Ordering::Relaxed));
+    }
+}
