@@ -11,6 +11,24 @@ use serde::de::DeserializeOwned;
 use crate::decoder::Decoder;
 use crate::{AvroSchemas, Value, json};
 
+/// What every Avro codec tells the consumer: its format, that a header is read only for
+/// a schema id its schemas know, and which ids those are.
+macro_rules! avro_codec {
+    () => {
+        fn format(&self) -> Format {
+            Format::Avro
+        }
+
+        fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+            FramingPolicy::KNOWN_IDS
+        }
+
+        fn knows_schema_id(&self, id: &SchemaId) -> bool {
+            self.schemas.knows(id)
+        }
+    };
+}
+
 /// Adds, to a failure on bytes read as a bare datum that begin like a Glue header (or a
 /// Confluent one with an id below 2^24), what those bytes look like and the setting that
 /// reads them: under
@@ -91,17 +109,7 @@ impl<T: DeserializeOwned> Avro<T> {
 impl<T: DeserializeOwned> Codec for Avro<T> {
     type Output = T;
 
-    fn format(&self) -> Format {
-        Format::Avro
-    }
-
-    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        FramingPolicy::KNOWN_IDS
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.schemas.knows(id)
-    }
+    avro_codec!();
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
         let (slot, decoder) = self.schemas.decoder(&payload)?;
@@ -129,17 +137,7 @@ pub struct AvroGeneric {
 impl Codec for AvroGeneric {
     type Output = Value;
 
-    fn format(&self) -> Format {
-        Format::Avro
-    }
-
-    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        FramingPolicy::KNOWN_IDS
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.schemas.knows(id)
-    }
+    avro_codec!();
 
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;
@@ -159,17 +157,7 @@ pub struct AvroJson {
 impl Codec for AvroJson {
     type Output = serde_json::Value;
 
-    fn format(&self) -> Format {
-        Format::Avro
-    }
-
-    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        FramingPolicy::KNOWN_IDS
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.schemas.knows(id)
-    }
+    avro_codec!();
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;
