@@ -11,6 +11,40 @@ use serde::de::DeserializeOwned;
 use crate::decoder::Decoder;
 use crate::{AvroSchemas, Value, json};
 
+/// The codecs made of parsed schemas.
+impl AvroSchemas {
+    /// A codec decoding into `T` with serde.
+    #[must_use]
+    pub fn typed<T: DeserializeOwned>(&self) -> Avro<T> {
+        Avro {
+            direct: self
+                .inner
+                .decoders
+                .iter()
+                .map(|decoder| AtomicBool::new(decoder.plan().is_some()))
+                .collect(),
+            schemas: self.clone(),
+            _output: PhantomData,
+        }
+    }
+
+    /// A codec decoding into Avro's generic [`Value`](crate::Value).
+    #[must_use]
+    pub fn generic(&self) -> AvroGeneric {
+        AvroGeneric {
+            schemas: self.clone(),
+        }
+    }
+
+    /// A codec decoding into JSON (see the mapping in the crate docs).
+    #[must_use]
+    pub fn json(&self) -> AvroJson {
+        AvroJson {
+            schemas: self.clone(),
+        }
+    }
+}
+
 /// What every Avro codec tells the consumer: its format, that a header is read only for
 /// a schema id its schemas know, and which ids those are.
 macro_rules! avro_codec {

@@ -3,16 +3,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use apache_avro::Schema;
 use kafka_core::{DecodeError, Error, Format, Payload, SchemaId};
 use serde::de::DeserializeOwned;
 
-use crate::codec::{Avro, AvroGeneric, AvroJson};
 use crate::decoder::{Decoder, Schemas};
 use crate::direct::{self, Plan};
 use crate::{SchemaStore, redact};
@@ -54,37 +51,6 @@ impl AvroSchemas {
     #[must_use]
     pub fn builder() -> AvroSchemasBuilder {
         AvroSchemasBuilder::default()
-    }
-
-    /// A codec decoding into `T` with serde.
-    #[must_use]
-    pub fn typed<T: DeserializeOwned>(&self) -> Avro<T> {
-        Avro {
-            direct: self
-                .inner
-                .decoders
-                .iter()
-                .map(|decoder| AtomicBool::new(decoder.plan().is_some()))
-                .collect(),
-            schemas: self.clone(),
-            _output: PhantomData,
-        }
-    }
-
-    /// A codec decoding into Avro's generic [`Value`](crate::Value).
-    #[must_use]
-    pub fn generic(&self) -> AvroGeneric {
-        AvroGeneric {
-            schemas: self.clone(),
-        }
-    }
-
-    /// A codec decoding into JSON (see the mapping in the crate docs).
-    #[must_use]
-    pub fn json(&self) -> AvroJson {
-        AvroJson {
-            schemas: self.clone(),
-        }
     }
 
     /// Whether a schema id has a writer schema in the store.
