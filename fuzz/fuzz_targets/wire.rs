@@ -46,6 +46,9 @@ fuzz_target!(|data: &[u8]| {
         wire_format,
         policy,
         metadata: (selector & 0x80 != 0).then_some(&metadata),
+        // With the metadata's bit clear, the first bytes double as a schema-id header.
+        header: (selector & 0x80 == 0 && selector & 0x01 != 0)
+            .then(|| &bytes[..bytes.len().min(20)]),
         knows_schema_id: &|_| knows,
         max_decompressed: LIMIT,
     };

@@ -268,6 +268,26 @@ mod tests {
     }
 
     #[test]
+    fn one_text_under_two_ids_is_parsed_once() {
+        let guid = kafka_core::wire::Uuid::from_u128(7);
+        let schemas = AvroSchemas::builder()
+            .store(
+                SchemaStore::new()
+                    .with_schema(SchemaId::Confluent(1), PLAIN)
+                    .with_schema(SchemaId::ConfluentGuid(guid), PLAIN)
+                    .with_schema(SchemaId::Confluent(2), DECIMAL),
+            )
+            .build()
+            .unwrap();
+        let inner = &schemas.inner;
+        assert_eq!(inner.decoders.len(), 2);
+        assert_eq!(
+            inner.store[&SchemaId::Confluent(1)],
+            inner.store[&SchemaId::ConfluentGuid(guid)]
+        );
+    }
+
+    #[test]
     fn a_type_the_plan_cannot_serve_moves_only_its_schema_to_apache_avro() {
         #[derive(Debug, PartialEq, serde::Deserialize)]
         enum Choice {

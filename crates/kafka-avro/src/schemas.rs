@@ -271,10 +271,19 @@ impl AvroSchemasBuilder {
             None => None,
         };
         let mut store = HashMap::with_capacity(self.store.len());
+        // One text under several ids (a Confluent id and its GUID) is parsed once.
+        let mut slots: HashMap<&str, usize> = HashMap::new();
         for (id, avsc) in self.store.entries() {
-            let parsed = parse(avsc, &format!("writer schema of {}", id.describe()))?;
-            decoders.push(decoder(parsed)?);
-            store.insert(*id, decoders.len() - 1);
+            let slot = match slots.get(avsc.as_str()) {
+                Some(&slot) => slot,
+                None => {
+                    let parsed = parse(avsc, &format!("writer schema of {}", id.describe()))?;
+                    decoders.push(decoder(parsed)?);
+                    slots.insert(avsc, decoders.len() - 1);
+                    decoders.len() - 1
+                }
+            };
+            store.insert(*id, slot);
         }
         Ok(AvroSchemas {
             inner: Arc::new(Inner {

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use kafka_core::{Error, SchemaId};
 
-/// Writer schemas by schema-registry id (Confluent ids and AWS Glue schema-version UUIDs),
-/// as `.avsc` text. The codec parses them once, when it is built; nothing is fetched from
-/// a registry.
+/// Writer schemas by schema-registry id (Confluent ids and GUIDs, AWS Glue schema-version
+/// UUIDs), as `.avsc` text. The codec parses them once, when it is built (one text under
+/// several ids, once); nothing is fetched from a registry.
 ///
 /// ```
 /// use kafka_avro::SchemaStore;
@@ -36,8 +36,9 @@ impl SchemaStore {
         self
     }
 
-    /// Reads every `<id>.avsc` file of a directory: `<id>` is a Confluent id (digits) or a
-    /// Glue schema-version UUID.
+    /// Reads every `<id>.avsc` file of a directory: `<id>` is a Confluent id (digits), or
+    /// a UUID: an AWS Glue schema version or a Confluent schema GUID (UUIDs do not
+    /// collide, so the file serves both).
     ///
     /// # Errors
     /// [`Error::Configuration`] when the directory or a file cannot be read, or an `.avsc`
@@ -70,6 +71,9 @@ impl SchemaStore {
             })?;
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| problem(format!("cannot read {}: {e}", path.display())))?;
+            if let SchemaId::Glue(uuid) = id {
+                store = store.with_schema(SchemaId::ConfluentGuid(uuid), text.clone());
+            }
             store = store.with_schema(id, text);
         }
         Ok(store)

@@ -577,8 +577,12 @@ fn schema_dir_store() {
     .unwrap();
     std::fs::write(dir.join("README.txt"), "not a schema").unwrap();
     let store = SchemaStore::from_dir(&dir).unwrap();
-    assert_eq!(store.len(), 2);
+    // The UUID names a Glue schema version or a Confluent schema GUID.
+    let uuid = kafka_core::wire::Uuid::parse_str("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d").unwrap();
+    assert_eq!(store.len(), 3);
     assert!(store.contains(&SchemaId::Confluent(7)));
+    assert!(store.contains(&SchemaId::Glue(uuid)));
+    assert!(store.contains(&SchemaId::ConfluentGuid(uuid)));
     std::fs::write(dir.join("orders.avsc"), r#""int""#).unwrap();
     let err = SchemaStore::from_dir(&dir).unwrap_err();
     assert!(err.to_string().ends_with("orders.avsc: a schema file is named by its registry id (digits or a UUID), as in 12.avsc"), "{err}");

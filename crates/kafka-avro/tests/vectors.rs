@@ -306,3 +306,49 @@ fn typed_orders_from_every_framing() {
         }
     }
 }
+
+/// A store holding a registered schema under both its classic id and its GUID.
+fn store_of(subject: &str) -> SchemaStore {
+    let entry = kafka_vectors::registered(subject);
+    let schema = entry["schema"].as_str().expect("schema text");
+    let id = u32::try_from(entry["id"].as_u64().expect("id")).expect("u32");
+    let guid = Uuid::parse_str(entry["guid"].as_str().expect("guid")).expect("GUID");
+    SchemaStore::new()
+        .with_schema(SchemaId::Confluent(id), schema)
+        .with_schema(SchemaId::ConfluentGuid(guid), schema)
+}
+
+/// confluent-kafka's serializers with the schema id of keys and values in record headers,
+/// as GUID prefixes, or as classic id prefixes: writer schemas found in a store by id or
+/// GUID, under `auto` and under `confluent`.
+#[test]
+fn confluent_ids_vector_keys_and_values() {
+    let keys = AvroSchemas::builder()
+        .store(store_of("orders-key"))
+        .build()
+        .expect("key schemas");
+    let values = AvroSchemas::builder()
+        .store(store_of("orders-value"))
+        .build()
+        .expect("value schemas");
+    for wire in [WireFormat::Auto, WireFormat::Confluent] {
+        let consumer = KafkaConsumer::new()
+            .key(keys.json())
+            .value(values.json())
+            .wire_format(wire);
+        check(&kafka_vectors::dir(), "avro_confluent_ids", &consumer);
+    }
+    // Typed values through the direct reader, found by GUID too.
+    let typed = KafkaConsumer::new()
+        .key(keys.json())
+        .value(values.typed::<kafka_vectors::AvroOrder>());
+    let (input, _) = kafka_vectors::vector("avro_confluent_ids");
+    let event = KafkaEvent::from_slice(&input).expect("event");
+    assert_eq!(
+        typed
+            .records(&event)
+            .filter(|r| r.as_ref().is_ok_and(|r| r.value.is_some()))
+            .count(),
+        6
+    );
+}

@@ -10,7 +10,7 @@ use crate::batch::BatchItemFailures;
 use crate::codec::{Codec, Payload, Utf8};
 use crate::error::RecordError;
 use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
-use crate::framing::{Framing, WireFormat};
+use crate::framing::{Detect, Framing, WireFormat};
 use crate::record::ConsumerRecord;
 use crate::vocab::{Format, Part, RecordId, SchemaMetadata};
 use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, FramingContext};
@@ -322,10 +322,19 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
             configured: format,
             reported: reported.clone(),
         })?;
+        let policy = codec.framing(metadata);
+        // Only a codec that reads ids, or a side configured for Confluent, looks for the
+        // schema-id header; most records have a few headers, so the scan is short.
+        let header = match wire_format {
+            WireFormat::Confluent => schema_id_header(raw, part),
+            WireFormat::Auto if policy.detect != Detect::Never => schema_id_header(raw, part),
+            _ => None,
+        };
         let context = FramingContext {
             wire_format,
-            policy: codec.framing(metadata),
+            policy,
             metadata,
+            header,
             knows_schema_id: &|id| codec.knows_schema_id(id),
             max_decompressed: self.max_decompressed,
         };
@@ -344,6 +353,15 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
             Err(e) => Err(RecordError::decode(RecordId::of(raw), part, format, e)),
         }
     }
+}
+
+/// The value of a side's schema-id record header (Confluent's newer clients).
+fn schema_id_header<'r>(raw: &'r RawRecord<'_>, part: Part) -> Option<&'r [u8]> {
+    let name = match part {
+        Part::Key => wire::KEY_SCHEMA_ID_HEADER,
+        Part::Value => wire::VALUE_SCHEMA_ID_HEADER,
+    };
+    raw.headers().get(name)
 }
 
 /// Checks that schema metadata does not contradict the codec's format: a codec of a known

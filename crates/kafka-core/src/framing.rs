@@ -133,15 +133,19 @@ pub enum HeaderSource {
     Payload,
     /// Read from the record's schema metadata: the event source mapping removed the header.
     Metadata,
+    /// Read from a record header (`__key_schema_id` / `__value_schema_id`, Confluent's
+    /// newer clients); the payload has no prefix.
+    Header,
 }
 
 impl HeaderSource {
-    /// `payload` or `metadata`.
+    /// `payload`, `metadata` or `header`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Payload => "payload",
             Self::Metadata => "metadata",
+            Self::Header => "header",
         }
     }
 }

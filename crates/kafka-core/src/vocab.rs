@@ -171,6 +171,9 @@ named_text! {
 pub enum SchemaId {
     /// A Confluent Schema Registry id.
     Confluent(u32),
+    /// A Confluent Schema Registry schema GUID (the newer clients' carrier: a `0x01`
+    /// prefix, or a `__key_schema_id` / `__value_schema_id` record header).
+    ConfluentGuid(Uuid),
     /// An AWS Glue schema-version UUID.
     Glue(Uuid),
 }
@@ -200,6 +203,7 @@ impl SchemaId {
     pub fn describe(&self) -> String {
         match self {
             Self::Confluent(id) => format!("Confluent schema id {id}"),
+            Self::ConfluentGuid(guid) => format!("Confluent schema GUID {}", guid.hyphenated()),
             Self::Glue(uuid) => format!("Glue schema version {}", uuid.hyphenated()),
         }
     }
@@ -209,7 +213,7 @@ impl fmt::Display for SchemaId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Confluent(id) => write!(f, "{id}"),
-            Self::Glue(uuid) => write!(f, "{}", uuid.hyphenated()),
+            Self::ConfluentGuid(uuid) | Self::Glue(uuid) => write!(f, "{}", uuid.hyphenated()),
         }
     }
 }

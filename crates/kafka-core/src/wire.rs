@@ -9,6 +9,8 @@
 //! | framing | bytes |
 //! |---|---|
 //! | Confluent | `0x00`, schema id (u32, big-endian), for Protobuf the message-index path, payload |
+//! | Confluent, GUID | `0x01`, schema GUID (16 bytes), for Protobuf the message-index path, payload |
+//! | Confluent, header | payload; a `__key_schema_id` / `__value_schema_id` record header holds `0x01`, the GUID (or `0x00`, the id) and the Protobuf message-index path |
 //! | AWS Glue | `0x03`, compression (`0x00` none, `0x05` zlib), schema-version UUID (16 bytes), payload |
 //! | ESM, Confluent | Protobuf message-index path, payload; `schemaId` in the metadata is a number |
 //! | ESM, Glue | for Protobuf one unsigned varint message index, payload; `schemaId` is a UUID |
@@ -26,6 +28,14 @@ use crate::vocab::SchemaMetadata;
 
 /// The magic byte of the Confluent wire format.
 pub const CONFLUENT_MAGIC: u8 = 0x00;
+/// The magic byte of Confluent's newer framing: a 16-byte schema GUID follows.
+pub const CONFLUENT_GUID_MAGIC: u8 = 0x01;
+/// The length of a Confluent GUID header: magic byte and schema GUID.
+pub const CONFLUENT_GUID_HEADER_LEN: usize = 17;
+/// The record header in which Confluent's newer clients put the key's schema id.
+pub const KEY_SCHEMA_ID_HEADER: &str = "__key_schema_id";
+/// The record header in which Confluent's newer clients put the value's schema id.
+pub const VALUE_SCHEMA_ID_HEADER: &str = "__value_schema_id";
 /// The header version byte of the AWS Glue wire format.
 pub const GLUE_VERSION: u8 = 0x03;
 /// Glue's compression byte for an uncompressed payload.
@@ -90,6 +100,32 @@ pub fn parse_confluent(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
         ))),
         [] => Err(WireError::new(
             "expected a Confluent header (0x00 and a 4-byte schema id), found an empty payload",
+        )),
+    }
+}
+
+/// Reads a Confluent header of either kind: `0x00` and a big-endian u32 id, or `0x01` and
+/// a 16-byte schema GUID.
+///
+/// # Errors
+/// A [`WireError`] when the bytes are shorter than the header or begin with another byte.
+pub fn parse_confluent_id(bytes: &[u8]) -> Result<(SchemaId, &[u8]), WireError> {
+    match bytes {
+        [CONFLUENT_MAGIC, ..] => {
+            parse_confluent(bytes).map(|(id, rest)| (SchemaId::Confluent(id), rest))
+        }
+        [CONFLUENT_GUID_MAGIC, rest @ ..] => match rest.split_first_chunk::<16>() {
+            Some((guid, rest)) => Ok((SchemaId::ConfluentGuid(Uuid::from_bytes(*guid)), rest)),
+            None => Err(WireError::new(format!(
+                "expected a Confluent GUID header (0x01 and a 16-byte schema GUID), found only {} bytes",
+                bytes.len()
+            ))),
+        },
+        [first, ..] => Err(WireError::new(format!(
+            "expected a Confluent header (magic byte 0x00, or 0x01 for a schema GUID), found first byte {first:#04x}"
+        ))),
+        [] => Err(WireError::new(
+            "expected a Confluent header (0x00 and a 4-byte schema id, or 0x01 and a 16-byte GUID), found an empty payload",
         )),
     }
 }
@@ -276,6 +312,9 @@ pub struct FramingContext<'a> {
     pub policy: FramingPolicy,
     /// The record's schema metadata for this side.
     pub metadata: Option<&'a SchemaMetadata<'a>>,
+    /// The value of this side's schema-id record header ([`KEY_SCHEMA_ID_HEADER`],
+    /// [`VALUE_SCHEMA_ID_HEADER`]), when the record has one.
+    pub header: Option<&'a [u8]>,
     /// Whether the codec has a schema for an id ([`Detect::KnownIds`]).
     pub knows_schema_id: &'a dyn Fn(&SchemaId) -> bool,
     /// The largest decompressed payload accepted.
@@ -288,6 +327,7 @@ impl fmt::Debug for FramingContext<'_> {
             .field("wire_format", &self.wire_format)
             .field("policy", &self.policy)
             .field("metadata", &self.metadata)
+            .field("header", &self.header.map(<[u8]>::len))
             .field("max_decompressed", &self.max_decompressed)
             .finish_non_exhaustive()
     }
@@ -315,12 +355,18 @@ pub fn unframe<'b>(
         WireFormat::Plain => Ok((Framing::PLAIN, bytes)),
         // A codec that reads no schema ids takes the bytes as they are.
         WireFormat::Auto if !reads_ids => Ok((Framing::PLAIN, bytes)),
+        // A schema-id header wins: the payload then carries no prefix.
+        WireFormat::Auto | WireFormat::Confluent if context.header.is_some() => {
+            from_header(bytes, context.header.unwrap_or_default(), context)
+        }
         WireFormat::Auto => match metadata_id()? {
             Some(id) => esm(bytes, id, context),
             None => detect(bytes, context, scratch),
         },
         WireFormat::Confluent => match metadata_id()? {
-            Some(id @ SchemaId::Confluent(_)) => esm(bytes, id, context),
+            Some(id @ (SchemaId::Confluent(_) | SchemaId::ConfluentGuid(_))) => {
+                esm(bytes, id, context)
+            }
             Some(SchemaId::Glue(_)) => Err(WireError::new(format!(
                 "configured for Confluent framing, but the metadata's schemaId \"{}\" is a Glue UUID",
                 metadata_text(context)
@@ -329,10 +375,12 @@ pub fn unframe<'b>(
         },
         WireFormat::Glue => match metadata_id()? {
             Some(id @ SchemaId::Glue(_)) => esm(bytes, id, context),
-            Some(SchemaId::Confluent(_)) => Err(WireError::new(format!(
-                "configured for AWS Glue framing, but the metadata's schemaId \"{}\" is a Confluent id",
-                metadata_text(context)
-            ))),
+            Some(SchemaId::Confluent(_) | SchemaId::ConfluentGuid(_)) => {
+                Err(WireError::new(format!(
+                    "configured for AWS Glue framing, but the metadata's schemaId \"{}\" is a Confluent id",
+                    metadata_text(context)
+                )))
+            }
             None => glue(bytes, context, scratch),
         },
     }
@@ -353,14 +401,16 @@ fn detect<'b>(
     scratch: &'b mut Vec<u8>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
     match (context.policy.detect, bytes.first()) {
-        (Detect::Prefix, Some(&CONFLUENT_MAGIC)) => confluent(bytes, context),
+        (Detect::Prefix, Some(&(CONFLUENT_MAGIC | CONFLUENT_GUID_MAGIC))) => {
+            confluent(bytes, context)
+        }
         (Detect::Prefix, Some(&GLUE_VERSION)) => glue(bytes, context, scratch),
-        (Detect::KnownIds, Some(&CONFLUENT_MAGIC)) => match parse_confluent(bytes) {
-            Ok((id, _)) if (context.knows_schema_id)(&SchemaId::Confluent(id)) => {
-                confluent(bytes, context)
+        (Detect::KnownIds, Some(&(CONFLUENT_MAGIC | CONFLUENT_GUID_MAGIC))) => {
+            match parse_confluent_id(bytes) {
+                Ok((id, _)) if (context.knows_schema_id)(&id) => confluent(bytes, context),
+                _ => Ok((Framing::PLAIN, bytes)),
             }
-            _ => Ok((Framing::PLAIN, bytes)),
-        },
+        }
         (Detect::KnownIds, Some(&GLUE_VERSION)) => match parse_glue(bytes) {
             Ok((header, _))
                 if (context.knows_schema_id)(&SchemaId::Glue(header.schema_version)) =>
@@ -380,7 +430,9 @@ fn esm<'b>(
     context: &FramingContext<'_>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
     let (wire_format, (message_indexes, rest)) = match id {
-        SchemaId::Confluent(_) => (WireFormat::Confluent, confluent_indexes(bytes, context)?),
+        SchemaId::Confluent(_) | SchemaId::ConfluentGuid(_) => {
+            (WireFormat::Confluent, confluent_indexes(bytes, context)?)
+        }
         SchemaId::Glue(_) => (WireFormat::Glue, glue_index(bytes, context)?),
     };
     Ok((
@@ -399,17 +451,56 @@ fn confluent<'b>(
     bytes: &'b [u8],
     context: &FramingContext<'_>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
-    let (id, rest) = parse_confluent(bytes)?;
+    let (id, rest) = parse_confluent_id(bytes)?;
     let (message_indexes, rest) = confluent_indexes(rest, context)?;
     Ok((
         Framing {
             wire_format: WireFormat::Confluent,
             source: HeaderSource::Payload,
-            schema_id: Some(SchemaId::Confluent(id)),
+            schema_id: Some(id),
             message_indexes,
             compression: Compression::None,
         },
         rest,
+    ))
+}
+
+/// The id is in a record header (`0x01` and a GUID, or `0x00` and an id, then for
+/// Protobuf the message-index path); the payload is the bytes as they are.
+fn from_header<'b>(
+    bytes: &'b [u8],
+    header: &[u8],
+    context: &FramingContext<'_>,
+) -> Result<(Framing, &'b [u8]), WireError> {
+    let in_header = |e: WireError| {
+        WireError::new(format!(
+            "the schema-id record header ({} bytes): {}",
+            header.len(),
+            e.message()
+        ))
+    };
+    let (id, rest) = parse_confluent_id(header).map_err(in_header)?;
+    let (message_indexes, rest) = confluent_indexes(rest, context).map_err(in_header)?;
+    if !rest.is_empty() {
+        return Err(WireError::new(format!(
+            "the schema-id record header has {} bytes after the schema id{}",
+            rest.len(),
+            if message_indexes.is_some() {
+                " and message indexes"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok((
+        Framing {
+            wire_format: WireFormat::Confluent,
+            source: HeaderSource::Header,
+            schema_id: Some(id),
+            message_indexes,
+            compression: Compression::None,
+        },
+        bytes,
     ))
 }
 

@@ -240,7 +240,7 @@ fn explicit_setting_with_missing_or_bad_header() {
         (
             with_value(b"{}"),
             WireFormat::Confluent,
-            "expected a Confluent header (magic byte 0x00), found first byte 0x7b",
+            "expected a Confluent header (magic byte 0x00, or 0x01 for a schema GUID), found first byte 0x7b",
         ),
         (
             with_value(b"{}"),

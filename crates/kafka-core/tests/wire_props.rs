@@ -48,12 +48,19 @@ proptest! {
             Just(Some("99999999999")), Just(Some("x"))
         ],
         knows in any::<bool>(),
+        header in prop_oneof![
+            Just(None),
+            Just(Some(vec![0x01; 17])),
+            Just(Some(vec![0x01, 0x02])),
+            proptest::collection::vec(any::<u8>(), 0..24).prop_map(Some),
+        ],
     ) {
         let metadata = SchemaMetadata::new(Some(DataFormat::Protobuf), schema_id);
         let context = FramingContext {
             wire_format,
             policy,
             metadata: Some(&metadata),
+            header: header.as_deref(),
             knows_schema_id: &|_| knows,
             max_decompressed: 4096,
         };

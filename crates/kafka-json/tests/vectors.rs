@@ -92,3 +92,24 @@ fn json_plain_into_typed_orders() {
             .any(|o| o.value.as_ref().is_some_and(|v| v.customer_id > 1 << 32))
     );
 }
+
+/// confluent-kafka's serializers with the schema id in a record header, as a GUID prefix,
+/// or as the classic id prefix: all found under `auto`, and under `confluent`.
+#[test]
+fn json_confluent_ids_vector() {
+    let dir = kafka_vectors::dir();
+    for wire in [
+        kafka_core::WireFormat::Auto,
+        kafka_core::WireFormat::Confluent,
+    ] {
+        let (input, expected) = kafka_vectors::vector("json_confluent_ids");
+        let event = KafkaEvent::from_slice(&input).expect("event parses");
+        let consumer = KafkaConsumer::new()
+            .value(JsonValue::new())
+            .value_wire_format(wire);
+        let records: Vec<_> = consumer.records(&event).collect();
+        let checked =
+            check_records(&records, &expected).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        assert_eq!(checked, 10);
+    }
+}

@@ -221,3 +221,34 @@ fn powertools_protobuf_fixtures() {
         );
     }
 }
+
+/// confluent-kafka's ProtobufSerializer with the schema id and message index in a record
+/// header, as a GUID prefix, or as the classic id prefix: the message picked by the index
+/// path wherever it was, under `auto` and `confluent`; prost types too.
+#[test]
+fn confluent_ids_vector() {
+    for wire in [
+        kafka_core::WireFormat::Auto,
+        kafka_core::WireFormat::Confluent,
+    ] {
+        let consumer = KafkaConsumer::new()
+            .value(Canonical(order_schema().dynamic()))
+            .value_wire_format(wire);
+        check(
+            &kafka_vectors::dir(),
+            "protobuf_confluent_ids.event.json",
+            "protobuf_confluent_ids.expected.json",
+            &consumer,
+        );
+    }
+    let (input, expected) = kafka_vectors::vector("protobuf_confluent_ids");
+    let event = KafkaEvent::from_slice(&input).expect("event");
+    let prost = KafkaConsumer::new().value(Proto::<proto::Order>::new());
+    let orders = prost.decode_all(&event).expect("every order decodes");
+    for (got, want) in orders.iter().zip(expected["records"].as_array().unwrap()) {
+        assert_eq!(
+            got.value.as_ref().unwrap().order_id,
+            want["value"]["order_id"].as_str().unwrap()
+        );
+    }
+}

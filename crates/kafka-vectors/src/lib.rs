@@ -36,6 +36,34 @@ pub fn schema_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/schema-dir")
 }
 
+/// What the test registry holds (`testdata/registry/confluent.json`, written with the
+/// vectors by `testdata/generate/confluent_ids.py`): one entry per registered schema, with
+/// `subject`, `version`, `id`, `guid`, `schemaType`, `schema` and `references`.
+///
+/// # Panics
+/// When the file cannot be read or is not a JSON list.
+#[must_use]
+pub fn confluent_registry() -> Vec<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/registry/confluent.json");
+    match read_json(&path) {
+        serde_json::Value::Array(entries) => entries,
+        other => panic!("{}: not a list: {other}", path.display()),
+    }
+}
+
+/// The test registry's entry of a subject's latest version.
+///
+/// # Panics
+/// When the registry has no such subject.
+#[must_use]
+pub fn registered(subject: &str) -> serde_json::Value {
+    confluent_registry()
+        .into_iter()
+        .filter(|e| e["subject"] == subject)
+        .max_by_key(|e| e["version"].as_u64())
+        .unwrap_or_else(|| panic!("no subject {subject} in the test registry"))
+}
+
 /// A file's text.
 ///
 /// # Panics

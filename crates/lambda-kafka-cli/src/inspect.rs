@@ -1,17 +1,15 @@
 //! `lambda-kafka inspect`: what framing each key and value carries, without a schema.
 //!
 //! The event, each record's fields and its base64 are read by the library's consumer, as
-//! `decode` reads them, so the two report the same problems; only the codec differs: it
-//! reports the framing instead of decoding the payload.
+//! `decode` reads them, so the two report the same problems; then the framing of each
+//! side's bytes is reported instead of decoded.
 
 use std::io::{self, BufWriter, Write as _};
 
-use kafka_core::wire::{
-    self, Compression, FramingContext, FramingPolicy, HeaderSource, WireFormat,
-};
+use kafka_core::wire::{self, FramingContext, FramingPolicy, HeaderSource, WireFormat};
 use kafka_core::{
-    Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Part, Payload, RawRecord,
-    RecordError, RecordId, SchemaMetadata,
+    Bytes, DataFormat, Framing, KafkaConsumer, KafkaEvent, Part, RawRecord, RecordError, RecordId,
+    SchemaMetadata,
 };
 use serde::Serialize;
 
@@ -26,9 +24,9 @@ pub(crate) fn run(args: &InspectArgs) -> Result<u8, String> {
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input)
         .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
-    // The codec reads the framing itself, so that a header it cannot read is reported
-    // beside the bytes' length and preview.
-    let consumer = KafkaConsumer::with_codecs(Inspect, Inspect).wire_format(WireFormat::Plain);
+    // The consumer reads the records and their base64; the framing is read here, so that
+    // a header that cannot be read is reported beside the bytes' length and preview.
+    let consumer = KafkaConsumer::with_codecs(Bytes, Bytes).wire_format(WireFormat::Plain);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for record in event.records() {
@@ -96,11 +94,11 @@ fn invalid(record: &RawRecord<'_>, part: Option<Part>, reason: &str) -> RecordEr
 }
 
 /// A side's report: the field's own problem, what the consumer could not read (base64),
-/// or what the codec found.
+/// or what its bytes carry.
 fn side(
     record: &RawRecord<'_>,
     part: Part,
-    read: Result<Option<(Side, kafka_core::Framing)>, RecordError>,
+    read: Result<Option<(Vec<u8>, Framing)>, RecordError>,
 ) -> Option<Side> {
     let problem = record.problems().find(|p| p.part == Some(part));
     let error = |reason: String| {
@@ -111,64 +109,65 @@ fn side(
     };
     match (problem, read) {
         (Some(problem), _) => error(problem.reason.to_owned()),
-        (None, Ok(found)) => found.map(|(side, _)| side),
+        (None, Ok(found)) => found.map(|(bytes, _)| report(record, part, &bytes)),
         (None, Err(RecordError::InvalidRecord { reason, .. })) => error(reason),
         (None, Err(other)) => error(other.to_string()),
     }
 }
 
-/// The codec of `inspect`: the payload's length, first bytes and framing.
-struct Inspect;
-
-impl Codec for Inspect {
-    type Output = Side;
-
-    /// A `0x00` or `0x03` prefix is read as a header, as for JSON (a raw Avro datum may
-    /// start with those bytes too); message indexes when the metadata says Protobuf.
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        match metadata.and_then(SchemaMetadata::data_format) {
-            Some(DataFormat::Protobuf) => FramingPolicy::PROTOBUF,
-            _ => FramingPolicy::PREFIX,
-        }
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Side, DecodeError> {
-        let bytes = payload.received;
-        let mut side = Side {
-            length: Some(bytes.len()),
-            preview: Some(hex(&bytes[..bytes.len().min(PREVIEW)])),
-            ..Side::default()
-        };
-        let context = FramingContext {
-            wire_format: WireFormat::Auto,
-            policy: self.framing(payload.metadata),
-            metadata: payload.metadata,
-            knows_schema_id: &|_| false,
-            max_decompressed: wire::DEFAULT_MAX_DECOMPRESSED,
-        };
-        let mut scratch = Vec::new();
-        match wire::unframe(bytes, &context, &mut scratch) {
-            Ok((framing, _)) => {
-                side.wire_format = Some(framing.wire_format().as_str());
-                if framing.wire_format() != WireFormat::Plain {
-                    side.from = Some(framing.source().as_str());
-                    side.schema_id = framing.schema_id().map(ToString::to_string);
-                }
-                side.message_indexes = framing.message_indexes().map(|m| m.as_slice().to_vec());
-                // The compression byte is only known when the header was in the payload.
-                if framing.wire_format() == WireFormat::Glue
-                    && framing.source() == HeaderSource::Payload
-                {
-                    side.compression = Some(match framing.compression() {
-                        Compression::None => "none",
-                        Compression::Zlib => "zlib",
-                    });
-                }
+/// The length, first bytes and framing of one side's bytes. A `0x00`, `0x01` or `0x03`
+/// prefix is read as a header, as for JSON (a raw Avro datum may start with those bytes
+/// too); a schema-id record header wins over the prefix; message indexes are read when
+/// the metadata says Protobuf, or when a schema-id header holds more than the id.
+fn report(record: &RawRecord<'_>, part: Part, bytes: &[u8]) -> Side {
+    let metadata = record.schema_metadata(part);
+    let mut side = Side {
+        length: Some(bytes.len()),
+        preview: Some(hex(&bytes[..bytes.len().min(PREVIEW)])),
+        ..Side::default()
+    };
+    let header_name = match part {
+        Part::Key => wire::KEY_SCHEMA_ID_HEADER,
+        Part::Value => wire::VALUE_SCHEMA_ID_HEADER,
+    };
+    let header = record.headers().get(header_name);
+    // Bytes after the id in a schema-id header can only be Protobuf message indexes.
+    let indexes_in_header = header.is_some_and(|h| match h.first() {
+        Some(&wire::CONFLUENT_GUID_MAGIC) => h.len() > wire::CONFLUENT_GUID_HEADER_LEN,
+        _ => h.len() > wire::CONFLUENT_HEADER_LEN,
+    });
+    let protobuf = metadata.and_then(SchemaMetadata::data_format) == Some(&DataFormat::Protobuf);
+    let context = FramingContext {
+        wire_format: WireFormat::Auto,
+        policy: if protobuf || indexes_in_header {
+            FramingPolicy::PROTOBUF
+        } else {
+            FramingPolicy::PREFIX
+        },
+        metadata,
+        header,
+        knows_schema_id: &|_| false,
+        max_decompressed: wire::DEFAULT_MAX_DECOMPRESSED,
+    };
+    let mut scratch = Vec::new();
+    match wire::unframe(bytes, &context, &mut scratch) {
+        Ok((framing, _)) => {
+            side.wire_format = Some(framing.wire_format().as_str());
+            if framing.wire_format() != WireFormat::Plain {
+                side.from = Some(framing.source().as_str());
+                side.schema_id = framing.schema_id().map(ToString::to_string);
             }
-            Err(e) => side.error = Some(e.message().to_owned()),
+            side.message_indexes = framing.message_indexes().map(|m| m.as_slice().to_vec());
+            // The compression byte is only known when the header was in the payload.
+            if framing.wire_format() == WireFormat::Glue
+                && framing.source() == HeaderSource::Payload
+            {
+                side.compression = Some(framing.compression().as_str());
+            }
         }
-        Ok(side)
+        Err(e) => side.error = Some(e.message().to_owned()),
     }
+    side
 }
 
 fn hex(bytes: &[u8]) -> String {

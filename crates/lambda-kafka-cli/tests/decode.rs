@@ -12,7 +12,12 @@ use serde_json::{Value, json};
 #[test]
 fn json_vectors() {
     let dir = kafka_vectors::dir();
-    for name in ["json_plain", "json_confluent", "json_confluent_esm"] {
+    for name in [
+        "json_plain",
+        "json_confluent",
+        "json_confluent_esm",
+        "json_confluent_ids",
+    ] {
         check_vector(
             &["--value-format", "json"],
             &dir.join(format!("{name}.event.json")),

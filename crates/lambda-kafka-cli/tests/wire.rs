@@ -86,7 +86,7 @@ fn wire_format_options() {
     let got = lines(&output);
     assert_eq!(
         got[0]["error"],
-        json!({"kind": "wire-format", "part": "value", "message": "topic \"t\", partition 0, offset 0, value: wire format: expected a Confluent header (magic byte 0x00), found first byte 0x7b"})
+        json!({"kind": "wire-format", "part": "value", "message": "topic \"t\", partition 0, offset 0, value: wire format: expected a Confluent header (magic byte 0x00, or 0x01 for a schema GUID), found first byte 0x7b"})
     );
     assert_eq!(got[1]["value"], json!({"n": 1}));
     assert_eq!(got[4]["value"], json!({"n": 1}));
@@ -256,6 +256,34 @@ fn inspect_reads_records_as_decode_does_and_reports_the_same_problems() {
         .map(|l| l["offset"].as_i64().unwrap())
         .collect();
     assert_eq!(failed, [2, 3, 4]);
+}
+
+#[test]
+fn inspect_names_ids_from_record_headers_and_guid_prefixes() {
+    let event =
+        std::fs::read_to_string(kafka_vectors::dir().join("protobuf_confluent_ids.event.json"))
+            .unwrap();
+    let guid = kafka_vectors::registered("orders-proto-value")["guid"].clone();
+    let output = run(&["inspect"], &event);
+    assert_eq!(output.status.code(), Some(0));
+    let got = lines(&output);
+    // In turn: the id in a record header, a GUID prefix, the classic id prefix.
+    assert_eq!(got[0]["value"]["wireFormat"], "confluent");
+    assert_eq!(got[0]["value"]["from"], "header");
+    assert_eq!(got[0]["value"]["schemaId"], guid);
+    assert_eq!(got[0]["value"]["messageIndexes"], json!([0]));
+    assert_eq!(got[1]["value"]["from"], "payload");
+    assert_eq!(got[1]["value"]["schemaId"], guid);
+    assert_eq!(
+        got[1]["value"]["preview"].as_str().unwrap()[..2],
+        *"01",
+        "the GUID prefix is shown as received"
+    );
+    assert_eq!(got[2]["value"]["from"], "payload");
+    assert_eq!(
+        got[2]["value"]["schemaId"],
+        kafka_vectors::registered("orders-proto-value")["id"].to_string()
+    );
 }
 
 #[test]

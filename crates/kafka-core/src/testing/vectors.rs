@@ -7,7 +7,9 @@
 //! `headers` as `[name, value]` pairs (`{"$bytes": base64}` for a value that is not UTF-8),
 //! and `keySchemaMetadata` / `valueSchemaMetadata` when present. Its `framing` (`none`,
 //! `confluent`, `confluent-esm`, `glue`, `glue-esm`, or `per-record` with a
-//! `value_framing` per record) is compared with the framing the consumer found.
+//! `value_framing` per record) is compared with the framing the consumer found; a record's
+//! optional `key_framing`, `key_schema_id` and `value_schema_id` too (`confluent-header`
+//! names an id read from a schema-id record header).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -35,6 +37,7 @@ pub fn framing_name(wire_format: WireFormat, source: HeaderSource) -> &'static s
     match (wire_format, source) {
         (WireFormat::Confluent, HeaderSource::Payload) => "confluent",
         (WireFormat::Confluent, HeaderSource::Metadata) => "confluent-esm",
+        (WireFormat::Confluent, HeaderSource::Header) => "confluent-header",
         (WireFormat::Glue, HeaderSource::Payload) => "glue",
         (WireFormat::Glue, HeaderSource::Metadata) => "glue-esm",
         _ => "none",
@@ -133,6 +136,23 @@ pub fn check_records<K: Serialize, V: Serialize>(
                 &json!(framing_name(found.wire_format(), found.source())),
                 &json!(wanted),
             )?;
+        }
+        // Optional, per record: the key's framing, and each side's schema id.
+        if let (Some(found), Some(wanted)) = (got.key_framing(), want.get("key_framing")) {
+            differ(
+                "key framing",
+                &json!(framing_name(found.wire_format(), found.source())),
+                wanted,
+            )?;
+        }
+        for (field, found) in [
+            ("key_schema_id", got.key_framing()),
+            ("value_schema_id", got.value_framing()),
+        ] {
+            if let Some(wanted) = want.get(field) {
+                let id = found.and_then(|f| f.schema_id()).map(ToString::to_string);
+                differ(field, &json!(id), wanted)?;
+            }
         }
     }
     Ok(records.len())

@@ -22,7 +22,8 @@ use uuid::Uuid;
 
 use super::{EncodeError, Encoder};
 use crate::wire::{
-    CONFLUENT_MAGIC, Compression, GLUE_COMPRESSION_NONE, GLUE_COMPRESSION_ZLIB, GLUE_VERSION,
+    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, Compression, GLUE_COMPRESSION_NONE,
+    GLUE_COMPRESSION_ZLIB, GLUE_VERSION,
 };
 
 /// Appends an unsigned LEB128 varint.
@@ -79,6 +80,32 @@ pub fn confluent_protobuf(schema_id: u32, indexes: &[u32], message: &[u8]) -> Ve
     let mut body = message_indexes(indexes);
     body.extend_from_slice(message);
     confluent(schema_id, &body)
+}
+
+/// `0x01`, the schema GUID, then `payload`: Confluent's newer framing in the payload.
+#[must_use]
+pub fn confluent_guid(guid: Uuid, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(17 + payload.len());
+    out.push(CONFLUENT_GUID_MAGIC);
+    out.extend_from_slice(guid.as_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A Protobuf payload with the GUID framing: `0x01`, GUID, message-index path, message.
+#[must_use]
+pub fn confluent_guid_protobuf(guid: Uuid, indexes: &[u32], message: &[u8]) -> Vec<u8> {
+    let mut body = message_indexes(indexes);
+    body.extend_from_slice(message);
+    confluent_guid(guid, &body)
+}
+
+/// The value of a `__key_schema_id` / `__value_schema_id` record header: `0x01`, the
+/// GUID, and for Protobuf the message-index path (the payload then has no prefix).
+#[must_use]
+pub fn schema_id_header(guid: Uuid, indexes: Option<&[u32]>) -> Vec<u8> {
+    let path = indexes.map(message_indexes).unwrap_or_default();
+    confluent_guid(guid, &path)
 }
 
 /// `0x03`, the compression byte, the schema-version UUID, then `payload` (one zlib stream
