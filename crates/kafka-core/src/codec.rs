@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use crate::framing::{Framing, FramingPolicy};
 use crate::redact::redact;
+use crate::registered::RegisteredSchema;
 use crate::vocab::{Format, Part, SchemaId, SchemaMetadata};
 
 /// The framing of a payload that had none.
@@ -121,6 +122,23 @@ pub trait Codec: Send + Sync {
         false
     }
 
+    /// Whether the codec would read payloads framed with this id with a schema from a
+    /// registry, and does not have it yet. The step before decoding a batch (the
+    /// `kafka-registry` crate's `prepare`) fetches those and hands them to
+    /// [`Codec::learn_schema`]. `false` unless the codec learns schemas at run time.
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        let _ = id;
+        false
+    }
+
+    /// Gives the codec the registry's writer schema of an id, or why it could not be
+    /// had; the codec compiles it once, and keeps it for the life of the instance (ids
+    /// are immutable in every registry). A payload framed with an id whose fetch failed
+    /// fails with [`DecodeError::schema_registry`] until a later fetch succeeds.
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        let _ = (id, schema);
+    }
+
     /// Decodes one payload.
     ///
     /// # Errors
@@ -147,6 +165,14 @@ macro_rules! forward_codec {
                 (**self).knows_schema_id(id)
             }
 
+            fn wants_schema(&self, id: &SchemaId) -> bool {
+                (**self).wants_schema(id)
+            }
+
+            fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+                (**self).learn_schema(id, schema);
+            }
+
             fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
                 (**self).decode(payload)
             }
@@ -164,7 +190,15 @@ forward_codec!(&C, Box<C>, std::sync::Arc<C>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     message: String,
-    rejection: bool,
+    kind: DecodeKind,
+}
+
+/// What a [`DecodeError`] becomes in the record's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DecodeKind {
+    Invalid,
+    Rejected,
+    SchemaRegistry,
 }
 
 impl DecodeError {
@@ -173,7 +207,7 @@ impl DecodeError {
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            rejection: false,
+            kind: DecodeKind::Invalid,
         }
     }
 
@@ -203,7 +237,18 @@ impl DecodeError {
     pub fn rejected(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            rejection: true,
+            kind: DecodeKind::Rejected,
+        }
+    }
+
+    /// The payload's writer schema could not be had from the schema registry; the
+    /// consumer reports it as
+    /// [`RecordError::SchemaRegistry`](crate::RecordError::SchemaRegistry). The message
+    /// names the id and the registry's answer, never credentials.
+    pub fn schema_registry(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: DecodeKind::SchemaRegistry,
         }
     }
 
@@ -224,7 +269,13 @@ impl DecodeError {
     /// Whether this is a validation rejection rather than a decode failure.
     #[must_use]
     pub fn is_rejection(&self) -> bool {
-        self.rejection
+        self.kind == DecodeKind::Rejected
+    }
+
+    /// Whether the writer schema could not be had from the registry.
+    #[must_use]
+    pub fn is_schema_registry(&self) -> bool {
+        self.kind == DecodeKind::SchemaRegistry
     }
 }
 

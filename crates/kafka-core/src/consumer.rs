@@ -12,7 +12,7 @@ use crate::error::RecordError;
 use crate::event::{KafkaEvent, PartitionRecords, RawPayload, RawRecord};
 use crate::framing::{Detect, Framing, WireFormat};
 use crate::record::ConsumerRecord;
-use crate::vocab::{Format, Part, RecordId, SchemaMetadata};
+use crate::vocab::{Format, Part, RecordId, SchemaId, SchemaMetadata};
 use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, FramingContext};
 
 /// Standard-alphabet base64 with the SIMD engine the CPU supports, read as Python's,
@@ -292,6 +292,71 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         Ok(ConsumerRecord::new(raw, key, value))
     }
 
+    /// What the wire layer needs to read one side's framing.
+    fn context<'r, C: Codec>(
+        &self,
+        codec: &C,
+        wire_format: WireFormat,
+        raw: &'r RawRecord<'_>,
+        part: Part,
+        knows: &'r dyn Fn(&SchemaId) -> bool,
+    ) -> FramingContext<'r> {
+        let metadata = raw.schema_metadata(part);
+        let policy = codec.framing(metadata);
+        // Only a codec that reads ids, or a side configured for Confluent, looks for the
+        // schema-id header; most records have a few headers, so the scan is short.
+        let header = match wire_format {
+            WireFormat::Confluent => schema_id_header(raw, part),
+            WireFormat::Auto if policy.detect != Detect::Never => schema_id_header(raw, part),
+            _ => None,
+        };
+        FramingContext {
+            wire_format,
+            policy,
+            metadata,
+            header,
+            knows_schema_id: knows,
+            max_decompressed: self.max_decompressed,
+        }
+    }
+
+    /// The schema ids the event's keys and values name that their codec wants from a
+    /// registry ([`Codec::wants_schema`]), each once, in the order first met: what the
+    /// step before decoding fetches. Ids are read from the metadata, the schema-id
+    /// headers, and the first bytes of each payload (never the whole of it).
+    #[must_use]
+    pub fn wanted_schemas(&self, event: &KafkaEvent<'_>) -> WantedSchemas {
+        let mut wanted = WantedSchemas::default();
+        for raw in event.records() {
+            if let Some(id) = self.wanted(&self.key, self.key_wire, raw, Part::Key) {
+                push_once(&mut wanted.key, id);
+            }
+            if let Some(id) = self.wanted(&self.value, self.value_wire, raw, Part::Value) {
+                push_once(&mut wanted.value, id);
+            }
+        }
+        wanted
+    }
+
+    fn wanted<C: Codec>(
+        &self,
+        codec: &C,
+        wire_format: WireFormat,
+        raw: &RawRecord<'_>,
+        part: Part,
+    ) -> Option<SchemaId> {
+        let RawPayload::Base64(text) = raw.payload(part) else {
+            return None;
+        };
+        // 24 characters are 18 bytes: enough for any header.
+        let mut first = [0u8; 18];
+        let head = &text.as_bytes()[..text.len().min(24)];
+        let len = BASE64.decode_slice(head, &mut first).ok()?;
+        let knows = |id: &SchemaId| codec.knows_schema_id(id);
+        let context = self.context(codec, wire_format, raw, part, &knows);
+        wire::schema_id(&first[..len], &context).filter(|id| codec.wants_schema(id))
+    }
+
     /// Decodes one side of a record: base64 into a reused buffer, the framing off, then
     /// the codec.
     fn decode_part<C: Codec>(
@@ -314,30 +379,16 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
                 part: Some(part),
                 reason: base64_reason(&e, text.len()),
             })?;
-        let metadata = raw.schema_metadata(part);
         let format = codec.format();
+        let metadata = raw.schema_metadata(part);
         check_format(format, metadata).map_err(|reported| RecordError::FormatMismatch {
             record: RecordId::of(raw),
             part,
             configured: format,
             reported: reported.clone(),
         })?;
-        let policy = codec.framing(metadata);
-        // Only a codec that reads ids, or a side configured for Confluent, looks for the
-        // schema-id header; most records have a few headers, so the scan is short.
-        let header = match wire_format {
-            WireFormat::Confluent => schema_id_header(raw, part),
-            WireFormat::Auto if policy.detect != Detect::Never => schema_id_header(raw, part),
-            _ => None,
-        };
-        let context = FramingContext {
-            wire_format,
-            policy,
-            metadata,
-            header,
-            knows_schema_id: &|id| codec.knows_schema_id(id),
-            max_decompressed: self.max_decompressed,
-        };
+        let knows = |id: &SchemaId| codec.knows_schema_id(id);
+        let context = self.context(codec, wire_format, raw, part, &knows);
         let (framing, bytes) =
             wire::unframe(base64, &context, inflated).map_err(|e| RecordError::WireFormat {
                 record: RecordId::of(raw),
@@ -387,6 +438,30 @@ fn trace_failure(error: &RecordError) {
 
 #[cfg(not(feature = "tracing"))]
 fn trace_failure(_: &RecordError) {}
+
+/// The schema ids a batch names that its codecs want (see
+/// [`KafkaConsumer::wanted_schemas`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WantedSchemas {
+    /// The ids the key codec wants, in the order first met.
+    pub key: Vec<SchemaId>,
+    /// The ids the value codec wants, in the order first met.
+    pub value: Vec<SchemaId>,
+}
+
+impl WantedSchemas {
+    /// Whether no codec wants anything.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty() && self.value.is_empty()
+    }
+}
+
+fn push_once(ids: &mut Vec<SchemaId>, id: SchemaId) {
+    if !ids.contains(&id) {
+        ids.push(id);
+    }
+}
 
 /// Buffers an iterator reuses from record to record.
 #[derive(Debug, Default)]

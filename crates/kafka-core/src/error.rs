@@ -73,6 +73,18 @@ pub enum RecordError {
         /// The validator's messages.
         error: DecodeError,
     },
+    /// The writer schema a key or value names could not be had from the schema registry
+    /// (it timed out, refused, does not know the id, or answered what does not compile).
+    /// Retriable: Lambda retries the record, and the fetch is tried again.
+    #[error("{record}, {part}: schema registry: {error}")]
+    SchemaRegistry {
+        /// The record.
+        record: RecordId,
+        /// The key or the value.
+        part: Part,
+        /// The schema id and the registry's answer, never credentials.
+        error: DecodeError,
+    },
 }
 
 impl RecordError {
@@ -85,6 +97,7 @@ impl RecordError {
             Self::FormatMismatch { .. } => ErrorKind::FormatMismatch,
             Self::Deserialization { .. } => ErrorKind::Deserialization,
             Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
+            Self::SchemaRegistry { .. } => ErrorKind::SchemaRegistry,
         }
     }
 
@@ -96,7 +109,8 @@ impl RecordError {
             | Self::WireFormat { record, .. }
             | Self::FormatMismatch { record, .. }
             | Self::Deserialization { record, .. }
-            | Self::OutputSerializer { record, .. } => record,
+            | Self::OutputSerializer { record, .. }
+            | Self::SchemaRegistry { record, .. } => record,
         }
     }
 
@@ -108,7 +122,8 @@ impl RecordError {
             Self::Deserialization { part, .. }
             | Self::WireFormat { part, .. }
             | Self::FormatMismatch { part, .. }
-            | Self::OutputSerializer { part, .. } => Some(*part),
+            | Self::OutputSerializer { part, .. }
+            | Self::SchemaRegistry { part, .. } => Some(*part),
         }
     }
 
@@ -116,6 +131,12 @@ impl RecordError {
     pub(crate) fn decode(record: RecordId, part: Part, format: Format, error: DecodeError) -> Self {
         if error.is_rejection() {
             Self::OutputSerializer {
+                record,
+                part,
+                error,
+            }
+        } else if error.is_schema_registry() {
+            Self::SchemaRegistry {
                 record,
                 part,
                 error,
@@ -206,6 +227,8 @@ pub enum ErrorKind {
     Deserialization,
     /// [`RecordError::OutputSerializer`].
     OutputSerializer,
+    /// [`RecordError::SchemaRegistry`].
+    SchemaRegistry,
     /// [`Error::AvroSchemaParse`].
     AvroSchemaParse,
     /// [`Error::MissingSchema`].
@@ -216,8 +239,8 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// The kebab-case name: `invalid-event`, `invalid-record`, `wire-format`,
-    /// `format-mismatch`, `deserialization`, `output-serializer`, `avro-schema-parse`,
-    /// `missing-schema`, `configuration`.
+    /// `format-mismatch`, `deserialization`, `output-serializer`, `schema-registry`,
+    /// `avro-schema-parse`, `missing-schema`, `configuration`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -227,6 +250,7 @@ impl ErrorKind {
             Self::FormatMismatch => "format-mismatch",
             Self::Deserialization => "deserialization",
             Self::OutputSerializer => "output-serializer",
+            Self::SchemaRegistry => "schema-registry",
             Self::AvroSchemaParse => "avro-schema-parse",
             Self::MissingSchema => "missing-schema",
             Self::Configuration => "configuration",

@@ -29,6 +29,7 @@
 //! |---|---|
 //! | `vocab` | the shared words: [`Part`], [`RecordId`], [`Format`], [`DataFormat`], [`TimestampType`], [`SchemaId`], [`SchemaMetadata`] |
 //! | `redact` | removing input that serde messages quote |
+//! | `registered` | [`RegisteredSchema`]: a writer schema as a registry returns it |
 //! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`](wire::FramingPolicy) |
 //! | `codec` | the [`Codec`] trait, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
@@ -57,6 +58,7 @@ mod event;
 mod framing;
 mod record;
 mod redact;
+mod registered;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -66,7 +68,7 @@ pub mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
 pub use codec::{Bytes, Codec, DecodeError, Parsed, Payload, Utf8};
-pub use consumer::{Decoded, KafkaConsumer, Records};
+pub use consumer::{Decoded, KafkaConsumer, Records, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaEvent, PartitionRecords, RawPayload, RawRecord,
@@ -74,6 +76,7 @@ pub use event::{
 };
 pub use framing::{Framing, WireFormat};
 pub use record::ConsumerRecord;
+pub use registered::{NamedSchema, RegisteredSchema};
 #[cfg(feature = "garde")]
 pub use validate::Garde;
 #[cfg(feature = "validator")]

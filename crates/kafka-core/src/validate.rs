@@ -24,6 +24,7 @@ use std::marker::PhantomData;
 
 use crate::codec::{Codec, DecodeError, Payload};
 use crate::framing::FramingPolicy;
+use crate::registered::RegisteredSchema;
 use crate::vocab::{Format, SchemaId, SchemaMetadata};
 
 /// Validation steps on any codec.
@@ -109,6 +110,14 @@ where
         self.inner.knows_schema_id(id)
     }
 
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.inner.wants_schema(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.inner.learn_schema(id, schema);
+    }
+
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
         let output = self.inner.decode(payload)?;
         (self.parse)(output).map_err(|e| DecodeError::rejected(e.to_string()))
@@ -161,6 +170,14 @@ where
         self.inner.knows_schema_id(id)
     }
 
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.inner.wants_schema(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.inner.learn_schema(id, schema);
+    }
+
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
         let output = self.inner.decode(payload)?;
         T::try_from(output).map_err(|e| DecodeError::rejected(e.to_string()))
@@ -194,6 +211,14 @@ where
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.inner.knows_schema_id(id)
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.inner.wants_schema(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.inner.learn_schema(id, schema);
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<C::Output, DecodeError> {
@@ -236,6 +261,14 @@ where
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.inner.knows_schema_id(id)
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.inner.wants_schema(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.inner.learn_schema(id, schema);
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<C::Output, DecodeError> {

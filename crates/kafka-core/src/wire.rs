@@ -343,6 +343,47 @@ pub fn unframe<'b>(
     context: &FramingContext<'_>,
     scratch: &'b mut Vec<u8>,
 ) -> Result<(Framing, &'b [u8]), WireError> {
+    match locate(bytes, context)? {
+        Located::Plain => Ok((Framing::PLAIN, bytes)),
+        Located::Header(header) => from_header(bytes, header, context),
+        Located::Metadata(id) => esm(bytes, id, context),
+        Located::Confluent => confluent(bytes, context),
+        Located::Glue => glue(bytes, context, scratch),
+    }
+}
+
+/// The registry id a payload's framing names, found as [`unframe`] finds it, from the
+/// payload's first bytes alone ([`CONFLUENT_GUID_HEADER_LEN`] or [`GLUE_HEADER_LEN`]
+/// are enough): `None` when it names none, or its framing cannot be read (decoding the
+/// record will say why).
+#[must_use]
+pub fn schema_id(first_bytes: &[u8], context: &FramingContext<'_>) -> Option<SchemaId> {
+    match locate(first_bytes, context).ok()? {
+        Located::Plain => None,
+        Located::Header(header) => parse_confluent_id(header).ok().map(|(id, _)| id),
+        Located::Metadata(id) => Some(id),
+        Located::Confluent => parse_confluent_id(first_bytes).ok().map(|(id, _)| id),
+        Located::Glue => parse_glue(first_bytes)
+            .ok()
+            .map(|(header, _)| SchemaId::Glue(header.schema_version)),
+    }
+}
+
+/// Where a payload's schema id is, per the context.
+enum Located<'h> {
+    /// Nowhere: the bytes are the payload.
+    Plain,
+    /// In the schema-id record header.
+    Header(&'h [u8]),
+    /// In the metadata: the event source mapping removed the header.
+    Metadata(SchemaId),
+    /// In a Confluent header in front of the payload.
+    Confluent,
+    /// In a Glue header in front of the payload.
+    Glue,
+}
+
+fn locate<'h>(bytes: &[u8], context: &FramingContext<'h>) -> Result<Located<'h>, WireError> {
     let reads_ids = context.policy.detect != Detect::Never;
     let metadata_id = || {
         context
@@ -351,39 +392,39 @@ pub fn unframe<'b>(
             .map(|id| id.map_err(WireError::new))
             .transpose()
     };
-    match context.wire_format {
-        WireFormat::Plain => Ok((Framing::PLAIN, bytes)),
+    Ok(match (context.wire_format, context.header) {
+        (WireFormat::Plain, _) => Located::Plain,
         // A codec that reads no schema ids takes the bytes as they are.
-        WireFormat::Auto if !reads_ids => Ok((Framing::PLAIN, bytes)),
+        (WireFormat::Auto, _) if !reads_ids => Located::Plain,
         // A schema-id header wins: the payload then carries no prefix.
-        WireFormat::Auto | WireFormat::Confluent if context.header.is_some() => {
-            from_header(bytes, context.header.unwrap_or_default(), context)
-        }
-        WireFormat::Auto => match metadata_id()? {
-            Some(id) => esm(bytes, id, context),
-            None => detect(bytes, context, scratch),
+        (WireFormat::Auto | WireFormat::Confluent, Some(header)) => Located::Header(header),
+        (WireFormat::Auto, None) => match metadata_id()? {
+            Some(id) => Located::Metadata(id),
+            None => detect(bytes, context),
         },
-        WireFormat::Confluent => match metadata_id()? {
+        (WireFormat::Confluent, None) => match metadata_id()? {
             Some(id @ (SchemaId::Confluent(_) | SchemaId::ConfluentGuid(_))) => {
-                esm(bytes, id, context)
+                Located::Metadata(id)
             }
-            Some(SchemaId::Glue(_)) => Err(WireError::new(format!(
-                "configured for Confluent framing, but the metadata's schemaId \"{}\" is a Glue UUID",
-                metadata_text(context)
-            ))),
-            None => confluent(bytes, context),
+            Some(SchemaId::Glue(_)) => {
+                return Err(WireError::new(format!(
+                    "configured for Confluent framing, but the metadata's schemaId \"{}\" is a Glue UUID",
+                    metadata_text(context)
+                )));
+            }
+            None => Located::Confluent,
         },
-        WireFormat::Glue => match metadata_id()? {
-            Some(id @ SchemaId::Glue(_)) => esm(bytes, id, context),
+        (WireFormat::Glue, _) => match metadata_id()? {
+            Some(id @ SchemaId::Glue(_)) => Located::Metadata(id),
             Some(SchemaId::Confluent(_) | SchemaId::ConfluentGuid(_)) => {
-                Err(WireError::new(format!(
+                return Err(WireError::new(format!(
                     "configured for AWS Glue framing, but the metadata's schemaId \"{}\" is a Confluent id",
                     metadata_text(context)
-                )))
+                )));
             }
-            None => glue(bytes, context, scratch),
+            None => Located::Glue,
         },
-    }
+    })
 }
 
 fn metadata_text<'m>(context: &FramingContext<'m>) -> &'m str {
@@ -393,33 +434,27 @@ fn metadata_text<'m>(context: &FramingContext<'m>) -> &'m str {
         .unwrap_or_default()
 }
 
-/// `Auto` without a schema id in the metadata: read a header only where the codec's policy
+/// `Auto` without a schema id in the metadata: a header only where the codec's policy
 /// says the bytes cannot be a bare payload.
-fn detect<'b>(
-    bytes: &'b [u8],
-    context: &FramingContext<'_>,
-    scratch: &'b mut Vec<u8>,
-) -> Result<(Framing, &'b [u8]), WireError> {
+fn detect<'h>(bytes: &[u8], context: &FramingContext<'_>) -> Located<'h> {
     match (context.policy.detect, bytes.first()) {
-        (Detect::Prefix, Some(&(CONFLUENT_MAGIC | CONFLUENT_GUID_MAGIC))) => {
-            confluent(bytes, context)
-        }
-        (Detect::Prefix, Some(&GLUE_VERSION)) => glue(bytes, context, scratch),
+        (Detect::Prefix, Some(&(CONFLUENT_MAGIC | CONFLUENT_GUID_MAGIC))) => Located::Confluent,
+        (Detect::Prefix, Some(&GLUE_VERSION)) => Located::Glue,
         (Detect::KnownIds, Some(&(CONFLUENT_MAGIC | CONFLUENT_GUID_MAGIC))) => {
             match parse_confluent_id(bytes) {
-                Ok((id, _)) if (context.knows_schema_id)(&id) => confluent(bytes, context),
-                _ => Ok((Framing::PLAIN, bytes)),
+                Ok((id, _)) if (context.knows_schema_id)(&id) => Located::Confluent,
+                _ => Located::Plain,
             }
         }
         (Detect::KnownIds, Some(&GLUE_VERSION)) => match parse_glue(bytes) {
             Ok((header, _))
                 if (context.knows_schema_id)(&SchemaId::Glue(header.schema_version)) =>
             {
-                glue(bytes, context, scratch)
+                Located::Glue
             }
-            _ => Ok((Framing::PLAIN, bytes)),
+            _ => Located::Plain,
         },
-        _ => Ok((Framing::PLAIN, bytes)),
+        _ => Located::Plain,
     }
 }
 
