@@ -205,13 +205,18 @@ def main():
         for version in client.get_versions(subject):
             registered = client.get_version(subject, version)
             schema = registered.schema
+            text = schema.schema_str
+            if schema.schema_type == "PROTOBUF":
+                # The serializer registers a base64 FileDescriptorProto; a real registry
+                # keeps it as .proto text and answers GET with the text.
+                text = (SCHEMAS / "order.proto").read_text()
             registry.append({
                 "subject": subject,
                 "version": registered.version,
                 "id": registered.schema_id,
                 "guid": str(registered.guid),
                 "schemaType": schema.schema_type,
-                "schema": schema.schema_str,
+                "schema": text,
                 "references": [
                     {"name": r.name, "subject": r.subject, "version": r.version}
                     for r in (schema.references or [])

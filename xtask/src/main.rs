@@ -30,6 +30,7 @@ const PACKAGES: &[&str] = &[
     "kafka-avro",
     "kafka-protobuf",
     "kafka-idempotency",
+    "kafka-registry",
     "lambda-kafka",
     "lambda-kafka-cli",
 ];

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub mod order;
 pub mod proto;
+pub mod registry;
 
 pub use order::{Address, AvroOrder, LineItem, Order, Status};
 
