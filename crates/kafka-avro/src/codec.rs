@@ -1,14 +1,19 @@
 //! The codecs: typed values, generic values and JSON.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kafka_core::wire::{self, FramingPolicy};
-use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata};
+use kafka_core::{
+    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+};
 use serde::de::DeserializeOwned;
 
 use crate::decoder::Decoder;
+use crate::schemas::Slot;
 use crate::{AvroSchemas, Value, json};
 
 /// The codecs made of parsed schemas.
@@ -23,6 +28,7 @@ impl AvroSchemas {
                 .iter()
                 .map(|decoder| AtomicBool::new(decoder.plan().is_some()))
                 .collect(),
+            learned_direct: RwLock::new(HashMap::new()),
             schemas: self.clone(),
             _output: PhantomData,
         }
@@ -59,6 +65,14 @@ macro_rules! avro_codec {
 
         fn knows_schema_id(&self, id: &SchemaId) -> bool {
             self.schemas.knows(id)
+        }
+
+        fn wants_schema(&self, id: &SchemaId) -> bool {
+            self.schemas.wants(id)
+        }
+
+        fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+            self.schemas.learn(id, schema);
         }
     };
 }
@@ -103,8 +117,12 @@ fn framing_hint(payload: &Payload<'_>, error: DecodeError) -> DecodeError {
 /// this codec from then on, and every other schema keeps the direct reader.
 pub struct Avro<T> {
     pub(crate) schemas: AvroSchemas,
-    /// Per writer schema (by its slot): whether to read it with the direct reader.
+    /// Per writer schema built with the codec (by its slot): whether to read it with the
+    /// direct reader.
     pub(crate) direct: Box<[AtomicBool]>,
+    /// The same, for writer schemas learned from a registry, by id; `false` once the
+    /// direct reader left one to apache-avro.
+    pub(crate) learned_direct: RwLock<HashMap<SchemaId, bool>>,
     pub(crate) _output: PhantomData<fn() -> T>,
 }
 
@@ -117,7 +135,42 @@ impl<T> Clone for Avro<T> {
                 .iter()
                 .map(|flag| AtomicBool::new(flag.load(Ordering::Relaxed)))
                 .collect(),
+            learned_direct: RwLock::new(
+                self.learned_direct
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
+            ),
             _output: PhantomData,
+        }
+    }
+}
+
+impl<T> Avro<T> {
+    /// Whether to try the direct reader on this writer schema.
+    fn direct(&self, slot: Slot) -> bool {
+        match slot {
+            Slot::Built(slot) => self.direct[slot].load(Ordering::Relaxed),
+            Slot::Learned(id) => self
+                .learned_direct
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&id)
+                .copied()
+                .unwrap_or(true),
+        }
+    }
+
+    /// The direct reader left this writer schema to apache-avro, for this type.
+    fn leave_direct(&self, slot: Slot) {
+        match slot {
+            Slot::Built(slot) => self.direct[slot].store(false, Ordering::Relaxed),
+            Slot::Learned(id) => {
+                self.learned_direct
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id, false);
+            }
         }
     }
 }
@@ -147,17 +200,17 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
         let (slot, decoder) = self.schemas.decoder(&payload)?;
-        if self.direct[slot].load(Ordering::Relaxed)
+        if self.direct(slot)
             && let Some(plan) = decoder.plan()
         {
             match self.schemas.read_direct::<T>(plan, &payload) {
                 Some(result) => return result.map_err(|e| framing_hint(&payload, e)),
                 // Not for this type: apache-avro reads this schema from now on.
-                None => self.direct[slot].store(false, Ordering::Relaxed),
+                None => self.leave_direct(slot),
             }
         }
         self.schemas
-            .read(decoder, &payload, Decoder::read_typed)
+            .read(&decoder, &payload, Decoder::read_typed)
             .map_err(|e| framing_hint(&payload, e))
     }
 }
@@ -176,7 +229,7 @@ impl Codec for AvroGeneric {
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;
         self.schemas
-            .read(decoder, &payload, Decoder::read_value)
+            .read(&decoder, &payload, Decoder::read_value)
             .map_err(|e| framing_hint(&payload, e))
     }
 }
@@ -197,7 +250,7 @@ impl Codec for AvroJson {
         let (_, decoder) = self.schemas.decoder(&payload)?;
         let value = self
             .schemas
-            .read(decoder, &payload, Decoder::read_value)
+            .read(&decoder, &payload, Decoder::read_value)
             .map_err(|e| framing_hint(&payload, e))?;
         let (schema, names) = decoder.output();
         Ok(json::to_json(&value, schema, names))

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use apache_avro::Schema;
-use kafka_core::{DecodeError, Error, Format, Payload, SchemaId};
+use kafka_core::{DataFormat, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId};
 use serde::de::DeserializeOwned;
 
 use crate::decoder::{Decoder, Schemas};
@@ -31,6 +31,69 @@ pub(crate) struct Inner {
     pub(crate) own: Option<usize>,
     pub(crate) store: HashMap<SchemaId, usize>,
     pub(crate) allow_trailing: bool,
+    /// Writer schemas learned from a registry at run time, when the codec learns them.
+    pub(crate) learning: Option<Learning>,
+}
+
+/// What a codec that learns writer schemas at run time keeps.
+pub(crate) struct Learning {
+    /// The reader schema each learned writer schema is resolved into, if any.
+    reader: Option<Schema>,
+    /// Named types given to the builder, for learned schemas to refer to.
+    references: Vec<String>,
+    /// By id: the compiled schema, or why it could not be had.
+    learned: RwLock<HashMap<SchemaId, Learned>>,
+}
+
+/// A learned writer schema, compiled, or why it could not be had.
+type Learned = Result<Arc<Decoder>, Arc<str>>;
+
+impl Learning {
+    /// A registry's Avro schema, its references and the builder's named types first.
+    fn compile(&self, schema: &RegisteredSchema) -> Result<Decoder, String> {
+        if schema.format != DataFormat::Avro {
+            return Err(format!(
+                "the registry's schema is {}, not AVRO",
+                schema.format
+            ));
+        }
+        let mut named: Vec<&str> = self.references.iter().map(String::as_str).collect();
+        named.extend(schema.references.iter().map(|r| r.text.as_str()));
+        let (writer, references) = Schema::parse_str_with_list(&schema.text, &named)
+            .map_err(|e| format!("the registry's schema does not parse: {e}"))?;
+        Decoder::build(Schemas {
+            writer,
+            references,
+            reader: self.reader.clone(),
+        })
+        .map_err(|e| format!("the registry's schema does not resolve into the reader schema: {e}"))
+    }
+}
+
+/// Which writer schema a payload is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Slot {
+    /// One given when the codec was built (its own, or the store's), by index.
+    Built(usize),
+    /// One learned from a registry, by id.
+    Learned(SchemaId),
+}
+
+/// A writer schema's decoder: one built with the codec, or a learned one.
+pub(crate) enum Picked<'a> {
+    Built(&'a Decoder),
+    Learned(Arc<Decoder>),
+}
+
+impl std::ops::Deref for Picked<'_> {
+    type Target = Decoder;
+
+    fn deref(&self) -> &Decoder {
+        match self {
+            Self::Built(decoder) => decoder,
+            Self::Learned(decoder) => decoder,
+        }
+    }
 }
 
 impl fmt::Debug for AvroSchemas {
@@ -60,17 +123,15 @@ impl AvroSchemas {
     }
 
     /// Picks the writer schema's decoder for a payload, with its slot.
-    pub(crate) fn decoder(&self, payload: &Payload<'_>) -> Result<(usize, &Decoder), DecodeError> {
+    pub(crate) fn decoder(&self, payload: &Payload<'_>) -> Result<(Slot, Picked<'_>), DecodeError> {
         let inner = &self.inner;
         let id = payload.framing.schema_id();
+        let by_id = !inner.store.is_empty() || inner.learning.is_some();
         let slot = match id {
-            Some(id) if !inner.store.is_empty() => *inner.store.get(id).ok_or_else(|| {
-                DecodeError::new(format!(
-                    "no writer schema for {} in the schema store ({} schemas)",
-                    id.describe(),
-                    inner.store.len()
-                ))
-            })?,
+            Some(id) if by_id => match inner.store.get(id) {
+                Some(&slot) => slot,
+                None => return self.learned(id),
+            },
             _ => inner.own.ok_or_else(|| match id {
                 Some(id) => DecodeError::new(format!(
                     "no writer schema for {}: the codec has no schema store and no schema of its own",
@@ -81,7 +142,64 @@ impl AvroSchemas {
                 ),
             })?,
         };
-        Ok((slot, &inner.decoders[slot]))
+        Ok((Slot::Built(slot), Picked::Built(&inner.decoders[slot])))
+    }
+
+    /// A learned writer schema, or why there is none.
+    fn learned(&self, id: &SchemaId) -> Result<(Slot, Picked<'_>), DecodeError> {
+        let inner = &self.inner;
+        let Some(learning) = &inner.learning else {
+            return Err(DecodeError::new(format!(
+                "no writer schema for {} in the schema store ({} schemas)",
+                id.describe(),
+                inner.store.len()
+            )));
+        };
+        let learned = learning.learned.read().unwrap_or_else(|e| e.into_inner());
+        match learned.get(id) {
+            Some(Ok(decoder)) => Ok((Slot::Learned(*id), Picked::Learned(Arc::clone(decoder)))),
+            Some(Err(reason)) => Err(DecodeError::schema_registry(format!(
+                "{}: {reason}",
+                id.describe()
+            ))),
+            None => Err(DecodeError::schema_registry(format!(
+                "{} was not fetched from the registry (prepare the batch before decoding it)",
+                id.describe()
+            ))),
+        }
+    }
+
+    /// Whether a payload framed with `id` needs a writer schema from the registry.
+    pub(crate) fn wants(&self, id: &SchemaId) -> bool {
+        let inner = &self.inner;
+        let Some(learning) = &inner.learning else {
+            return false;
+        };
+        !inner.store.contains_key(id)
+            && !matches!(
+                learning
+                    .learned
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(id),
+                Some(Ok(_))
+            )
+    }
+
+    /// Compiles a registry's writer schema once, or keeps why it could not be had.
+    pub(crate) fn learn(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        let Some(learning) = &self.inner.learning else {
+            return;
+        };
+        let mut learned = learning.learned.write().unwrap_or_else(|e| e.into_inner());
+        if matches!(learned.get(id), Some(Ok(_))) {
+            return;
+        }
+        let entry = match schema {
+            Ok(schema) => learning.compile(schema).map(Arc::new).map_err(Arc::from),
+            Err(reason) => Err(Arc::from(reason)),
+        };
+        learned.insert(*id, entry);
     }
 
     /// Reads a `T` with the direct serde reader; `None` when the type asks for something
@@ -136,6 +254,7 @@ pub struct AvroSchemasBuilder {
     store: SchemaStore,
     allow_trailing: bool,
     max_allocation: usize,
+    learn: bool,
 }
 
 impl Default for AvroSchemasBuilder {
@@ -147,6 +266,7 @@ impl Default for AvroSchemasBuilder {
             store: SchemaStore::new(),
             allow_trailing: false,
             max_allocation: DEFAULT_MAX_ALLOCATION,
+            learn: false,
         }
     }
 }
@@ -168,6 +288,16 @@ impl AvroSchemasBuilder {
     #[must_use]
     pub fn schema_file(mut self, path: impl AsRef<Path>) -> Self {
         self.schema = Some(read_file(path.as_ref()));
+        self
+    }
+
+    /// Learn writer schemas from a schema registry at run time: a payload framed with an
+    /// id the store lacks is read with the registry's schema of that id, which the step
+    /// before decoding (`kafka_registry::SchemaCache::prepare`) fetches and hands over.
+    /// With a reader schema, each learned writer schema is resolved into it.
+    #[must_use]
+    pub fn learn_from_registry(mut self, learn: bool) -> Self {
+        self.learn = learn;
         self
     }
 
@@ -219,13 +349,14 @@ impl AvroSchemasBuilder {
     /// Parses every schema.
     ///
     /// # Errors
-    /// - [`Error::MissingSchema`] when there is neither a schema nor a store;
+    /// - [`Error::MissingSchema`] when there is neither a schema nor a store, and the
+    ///   codec does not learn schemas from a registry;
     /// - [`Error::AvroSchemaParse`] when a schema does not parse, with the parser's reason;
     /// - [`Error::Configuration`] when a schema file cannot be read, or the process's
     ///   allocation bound is already above the one asked for.
     pub fn build(self) -> Result<AvroSchemas, Error> {
         let configuration = |reason: String| Error::Configuration { reason };
-        if self.schema.is_none() && self.store.is_empty() {
+        if self.schema.is_none() && self.store.is_empty() && !self.learn {
             return Err(Error::MissingSchema {
                 part: None,
                 format: Format::Avro,
@@ -285,12 +416,18 @@ impl AvroSchemasBuilder {
             };
             store.insert(*id, slot);
         }
+        let learning = self.learn.then(|| Learning {
+            reader: reader.map(|(schema, _)| schema),
+            references: self.references.clone(),
+            learned: RwLock::new(HashMap::new()),
+        });
         Ok(AvroSchemas {
             inner: Arc::new(Inner {
                 decoders,
                 own,
                 store,
                 allow_trailing: self.allow_trailing,
+                learning,
             }),
         })
     }
