@@ -158,10 +158,7 @@ impl AvroSchemas {
         let learned = learning.learned.read().unwrap_or_else(|e| e.into_inner());
         match learned.get(id) {
             Some(Ok(decoder)) => Ok((Slot::Learned(*id), Picked::Learned(Arc::clone(decoder)))),
-            Some(Err(reason)) => Err(DecodeError::schema_registry(format!(
-                "{}: {reason}",
-                id.describe()
-            ))),
+            Some(Err(reason)) => Err(DecodeError::schema_registry(reason.to_string())),
             None => Err(DecodeError::schema_registry(format!(
                 "{} was not fetched from the registry (prepare the batch before decoding it)",
                 id.describe()
@@ -195,8 +192,12 @@ impl AvroSchemas {
         if matches!(learned.get(id), Some(Ok(_))) {
             return;
         }
+        // A fetch's reason names the id already; a compile error is named here.
         let entry = match schema {
-            Ok(schema) => learning.compile(schema).map(Arc::new).map_err(Arc::from),
+            Ok(schema) => learning
+                .compile(schema)
+                .map(Arc::new)
+                .map_err(|e| Arc::from(format!("{}: {e}", id.describe()))),
             Err(reason) => Err(Arc::from(reason)),
         };
         learned.insert(*id, entry);

@@ -74,6 +74,25 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "W", value_parser = parse_wire)]
     pub(crate) value_wire_format: Option<WireFormat>,
 
+    /// A Confluent Schema Registry (comma-separated URLs tried in turn): Avro writer
+    /// schemas by id or GUID at run time; --*-schema becomes the reader schema.
+    #[arg(long, value_name = "URL")]
+    pub(crate) schema_registry: Option<String>,
+
+    /// The registry's credentials, USER:SECRET (a Confluent Cloud API key and secret);
+    /// SCHEMA_REGISTRY_AUTH in the environment otherwise.
+    #[arg(
+        long,
+        value_name = "USER:SECRET",
+        env = "SCHEMA_REGISTRY_AUTH",
+        hide_env_values = true
+    )]
+    pub(crate) schema_registry_auth: Option<String>,
+
+    /// The longest a schema fetch may take, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub(crate) schema_registry_timeout: f64,
+
     /// Report a failing record as a JSON line and go on (exit status 2 at the end).
     #[arg(long)]
     pub(crate) keep_going: bool,

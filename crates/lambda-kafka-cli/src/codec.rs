@@ -23,6 +23,7 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
         schema: schema.clone(),
         message: message.clone(),
         schema_dir: args.schema_dir.clone(),
+        learn_from_registry: args.schema_registry.is_some(),
     };
     AnyCodec::build(&spec).map_err(|error| match error {
         SpecError::MessageNotApplicable => {
@@ -32,7 +33,7 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
             format!("--{side}-schema applies to avro and protobuf, not to --{side}-format {name}")
         }
         SpecError::NeedsSchema if format == FormatName::Avro => format!(
-            "--{side}-format avro needs a schema: --{side}-schema FILE.avsc, or --schema-dir DIR of <id>.avsc writer schemas"
+            "--{side}-format avro needs a schema: --{side}-schema FILE.avsc, --schema-dir DIR of <id>.avsc writer schemas, or --schema-registry URL"
         ),
         SpecError::NeedsSchema => {
             format!("--{side}-format {name} needs --{side}-schema FILE.proto (or a FileDescriptorSet)")

@@ -2,10 +2,12 @@
 
 use std::io::{self, BufWriter, Read as _, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, RecordError};
+use lambda_kafka::registry::{ConfluentRegistry, SchemaCache};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,6 +30,14 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input)
         .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
+    if let Some(schemas) = registry(args)? {
+        // Fetch the writer schemas the records name, before decoding them.
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the schema fetches: {e}"))?
+            .block_on(schemas.prepare(&consumer, &event));
+    }
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -53,6 +63,28 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     }
     finish(&mut out);
     Ok(if failed { EXIT_KEPT_GOING } else { 0 })
+}
+
+/// The schema cache of `--schema-registry`, with its credentials and timeout.
+fn registry(args: &DecodeArgs) -> Result<Option<SchemaCache>, String> {
+    let Some(urls) = &args.schema_registry else {
+        return Ok(None);
+    };
+    let mut builder = ConfluentRegistry::builder().urls(urls);
+    if let Some(pair) = &args.schema_registry_auth {
+        builder = builder
+            .basic_auth_pair(pair)
+            .map_err(|e| format!("--schema-registry-auth: {e}"))?;
+    }
+    let timeout = Duration::try_from_secs_f64(args.schema_registry_timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| "--schema-registry-timeout takes a positive number of seconds".to_owned())?;
+    let registry = builder
+        .request_timeout(timeout)
+        .build()
+        .map_err(|e| format!("--schema-registry: {e}"))?;
+    Ok(Some(SchemaCache::new(registry).timeout(timeout)))
 }
 
 fn finish(out: &mut impl Write) {

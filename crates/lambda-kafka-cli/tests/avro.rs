@@ -129,7 +129,7 @@ fn avro_usage_errors_exit_64() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["decode", "--value-format", "avro", event],
-            "lambda-kafka: --value-format avro needs a schema: --value-schema FILE.avsc, or --schema-dir DIR of <id>.avsc writer schemas\n",
+            "lambda-kafka: --value-format avro needs a schema: --value-schema FILE.avsc, --schema-dir DIR of <id>.avsc writer schemas, or --schema-registry URL\n",
         ),
         (
             &[
@@ -241,4 +241,81 @@ fn a_wrong_schema_fails_the_record() {
         "{message}"
     );
     assert!(!message.contains("902254243636"), "{message}");
+}
+
+/// `--schema-registry`: writer schemas fetched by id and GUID from a registry at run time,
+/// on the records confluent-kafka wrote, against the test registry.
+#[test]
+fn avro_with_a_schema_registry() {
+    let server = kafka_vectors::registry::TestRegistry::start(kafka_vectors::confluent_registry());
+    let dir = kafka_vectors::dir();
+    check_vector(
+        &[
+            "--key-format",
+            "avro",
+            "--value-format",
+            "avro",
+            "--wire-format",
+            "confluent",
+            "--schema-registry",
+            server.url(),
+        ],
+        &dir.join("avro_confluent_ids.event.json"),
+        &dir.join("avro_confluent_ids.expected.json"),
+    );
+    assert_eq!(server.requests().len(), 4, "{:?}", server.requests());
+
+    // Credentials from the environment; a refusal fails the records that need it.
+    server.require_auth("Basic dTpw");
+    let event = std::fs::read_to_string(dir.join("avro_confluent_ids.event.json")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
+        .args([
+            "decode",
+            "--value-format",
+            "avro",
+            "--value-wire-format",
+            "confluent",
+            "--schema-registry",
+            server.url(),
+            "--keep-going",
+            "-",
+        ])
+        .env("SCHEMA_REGISTRY_AUTH", "u:wrong")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(event.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let lines = common::lines(&output);
+    let error = &lines[0]["error"];
+    assert_eq!(error["kind"], "schema-registry");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("with 401 (error_code 401: Unauthorized)"),
+        "{error}"
+    );
+    assert!(!error["message"].as_str().unwrap().contains("wrong"));
+    let usage = run(
+        &[
+            "decode",
+            "--value-format",
+            "avro",
+            "--schema-registry",
+            "ftp://x",
+        ],
+        Some(&event),
+    );
+    assert_eq!(usage.status.code(), Some(64));
+    assert_eq!(
+        stderr(&usage),
+        "lambda-kafka: --schema-registry: the schema registry URL ftp://x is not http:// or https://\n"
+    );
 }

@@ -18,7 +18,9 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_core::wire::FramingPolicy;
-use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaId, SchemaMetadata, Utf8};
+use kafka_core::{
+    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata, Utf8,
+};
 use kafka_json::JsonValue;
 use serde_json::Value;
 
@@ -85,6 +87,9 @@ pub struct CodecSpec {
     pub message: Option<String>,
     /// Avro writer schemas by registry id (`<id>.avsc`).
     pub schema_dir: Option<PathBuf>,
+    /// Avro: learn writer schemas from a schema registry at run time; `schema` is then
+    /// the reader schema each is resolved into.
+    pub learn_from_registry: bool,
 }
 
 impl CodecSpec {
@@ -96,6 +101,7 @@ impl CodecSpec {
             schema: None,
             message: None,
             schema_dir: None,
+            learn_from_registry: false,
         }
     }
 }
@@ -171,9 +177,13 @@ impl AnyCodec {
 fn avro(spec: &CodecSpec) -> Result<AnyCodec, SpecError> {
     use kafka_avro::{AvroSchemas, SchemaStore};
 
-    let mut builder = AvroSchemas::builder();
+    let mut builder = AvroSchemas::builder().learn_from_registry(spec.learn_from_registry);
     if let Some(path) = &spec.schema {
-        builder = builder.schema_file(path);
+        builder = if spec.learn_from_registry {
+            builder.reader_schema_file(path)
+        } else {
+            builder.schema_file(path)
+        };
     }
     if let Some(dir) = &spec.schema_dir {
         builder = builder.store(SchemaStore::from_dir(dir).map_err(SpecError::Schema)?);
@@ -256,6 +266,27 @@ impl Codec for AnyCodec {
             _ => {
                 let _ = id;
                 false
+            }
+        }
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        match self {
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.wants_schema(id),
+            _ => {
+                let _ = id;
+                false
+            }
+        }
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        match self {
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.learn_schema(id, schema),
+            _ => {
+                let _ = (id, schema);
             }
         }
     }

@@ -53,6 +53,15 @@ pub mod protobuf {
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod runtime;
 
+/// Writer schemas fetched by id from a schema registry at run time: the cache and the
+/// step before decoding a batch, and the Confluent client.
+#[cfg(feature = "confluent-registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "confluent-registry")))]
+pub mod registry {
+    #[doc(inline)]
+    pub use kafka_registry::*;
+}
+
 /// Idempotent processing: each record's effect once across Lambda's retries.
 #[cfg(feature = "idempotency")]
 #[cfg_attr(docsrs, doc(cfg(feature = "idempotency")))]

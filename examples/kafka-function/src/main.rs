@@ -9,12 +9,18 @@
 //! | `KEY_MESSAGE`, `VALUE_MESSAGE` | a Protobuf message's full name |
 //! | `SCHEMA_DIR` | Avro writer schemas by registry id (`<id>.avsc`) |
 //! | `WIRE_FORMAT`, `KEY_WIRE_FORMAT`, `VALUE_WIRE_FORMAT` | `auto` (default), `plain`, `confluent`, `glue` |
+//! | `SCHEMA_REGISTRY_URL` | a Confluent Schema Registry (comma-separated URLs): Avro writer schemas by id at run time; `*_SCHEMA` becomes the reader schema |
+//! | `SCHEMA_REGISTRY_AUTH` | its credentials, `user:secret` (a Confluent Cloud API key and secret) |
+//! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
 //!
 //! A bad setting fails the cold start with a message naming it.
 
+use std::time::Duration;
+
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
+use lambda_kafka::registry::{ConfluentRegistry, SchemaCache};
 use lambda_kafka::runtime::{self, PerRecord};
-use lambda_kafka::{KafkaConsumer, WireFormat};
+use lambda_kafka::{ConsumerRecord, KafkaConsumer, WireFormat};
 use serde_json::Value;
 
 fn var(name: &str) -> Option<String> {
@@ -34,6 +40,7 @@ fn codec(side: &str) -> Result<AnyCodec, String> {
         schema: var(&schema_var).map(Into::into),
         message: var(&format!("{side}_MESSAGE")),
         schema_dir: var("SCHEMA_DIR").map(Into::into),
+        learn_from_registry: var("SCHEMA_REGISTRY_URL").is_some(),
     };
     AnyCodec::build(&spec).map_err(|error| match error {
         SpecError::NeedsSchema => format!("{format_var}={format} needs {schema_var}"),
@@ -62,6 +69,30 @@ fn consumer() -> Result<KafkaConsumer<AnyCodec, AnyCodec>, String> {
         .value_wire_format(wire_format("VALUE_WIRE_FORMAT", both)?))
 }
 
+/// The schema registry the variables describe, if any.
+fn schemas() -> Result<Option<SchemaCache>, String> {
+    let Some(urls) = var("SCHEMA_REGISTRY_URL") else {
+        return Ok(None);
+    };
+    let mut builder = ConfluentRegistry::builder().urls(&urls);
+    if let Some(pair) = var("SCHEMA_REGISTRY_AUTH") {
+        builder = builder
+            .basic_auth_pair(&pair)
+            .map_err(|e| format!("SCHEMA_REGISTRY_AUTH: {e}"))?;
+    }
+    let timeout = match var("SCHEMA_REGISTRY_TIMEOUT_MS") {
+        Some(ms) => ms.parse().map(Duration::from_millis).map_err(|_| {
+            format!("SCHEMA_REGISTRY_TIMEOUT_MS: {ms} is not a number of milliseconds")
+        })?,
+        None => lambda_kafka::registry::DEFAULT_TIMEOUT,
+    };
+    let registry = builder
+        .request_timeout(timeout)
+        .build()
+        .map_err(|e| format!("SCHEMA_REGISTRY_URL: {e}"))?;
+    Ok(Some(SchemaCache::new(registry).timeout(timeout)))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     tracing_subscriber::fmt()
@@ -70,11 +101,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .with_ansi(false)
         .init();
     // At cold start: a bad setting stops the function here, with its message.
-    let consumer = consumer().map_err(|message| {
+    let configured = consumer().and_then(|consumer| Ok((consumer, schemas()?)));
+    let (consumer, schemas) = configured.map_err(|message| {
         tracing::error!(%message, "bad configuration");
         message
     })?;
-    runtime::run_per_record(consumer, PerRecord::new(), |record| async move {
+    let handler = |record: ConsumerRecord<'static, Value, Value>| async move {
         let text = |v: Option<&Value>| v.map_or_else(|| "null".to_owned(), ToString::to_string);
         tracing::info!(
             topic = record.topic(),
@@ -85,6 +117,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             "record"
         );
         Ok::<(), String>(())
-    })
-    .await
+    };
+    match schemas {
+        Some(schemas) => {
+            runtime::run_per_record_with_schemas(consumer, schemas, PerRecord::new(), handler).await
+        }
+        None => runtime::run_per_record(consumer, PerRecord::new(), handler).await,
+    }
 }

@@ -102,12 +102,18 @@ fn start(env: &[(&str, &str)]) -> (std::sync::MutexGuard<'static, ()>, Running, 
 
 /// Invokes the function with a bundled event; returns the status and the JSON body.
 fn invoke(port: u16, event: &str) -> (u16, Value) {
-    let body = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
+    invoke_file(
+        port,
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("events")
             .join(event),
     )
-    .expect("event");
+}
+
+/// Invokes the function with an event file.
+fn invoke_file(port: u16, event: &Path) -> (u16, Value) {
+    let event = &event.display().to_string();
+    let body = std::fs::read(event).expect("event");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
@@ -200,5 +206,52 @@ fn bad_configuration_fails_the_cold_start() {
             r#"VALUE_FORMAT: unknown format "xml": expected string, json, avro, protobuf or bytes"#
         ),
         "{text}"
+    );
+}
+
+#[test]
+fn avro_writer_schemas_come_from_the_registry_at_run_time() {
+    if !emulator_available() {
+        return;
+    }
+    let registry =
+        kafka_vectors::registry::TestRegistry::start(kafka_vectors::confluent_registry());
+    let event = kafka_vectors::dir().join("avro_confluent_ids.event.json");
+    let env = [
+        ("KEY_FORMAT", "avro"),
+        ("VALUE_FORMAT", "avro"),
+        ("WIRE_FORMAT", "confluent"),
+        ("SCHEMA_REGISTRY_URL", registry.url()),
+    ];
+    let (guard, emulator, function, port) = start(&env);
+    assert_eq!(
+        invoke_file(port, &event),
+        (200, json!({"batchItemFailures": []}))
+    );
+    // Two schemas (key, value), each by id and by GUID; the second batch fetches nothing.
+    assert_eq!(registry.requests().len(), 4);
+    assert_eq!(invoke_file(port, &event).0, 200);
+    assert_eq!(registry.requests().len(), 4);
+    drop((function, emulator, guard));
+
+    // A registry that fails: every record with a key or value to read is retried.
+    let down = kafka_vectors::registry::TestRegistry::start(Vec::new());
+    down.misbehave(
+        "/",
+        kafka_vectors::registry::Misbehave::Status(503, "{}".into()),
+    );
+    let env = [
+        ("KEY_FORMAT", "avro"),
+        ("VALUE_FORMAT", "avro"),
+        ("WIRE_FORMAT", "confluent"),
+        ("SCHEMA_REGISTRY_URL", down.url()),
+    ];
+    let (_guard, _emulator, _function, port) = start(&env);
+    let (status, body) = invoke_file(port, &event);
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["batchItemFailures"].as_array().map(Vec::len),
+        Some(6),
+        "{body}"
     );
 }

@@ -33,9 +33,15 @@
 //! and only a failed invocation makes it retry (the whole batch). With
 //! [`PerRecord::fail_whole_batch`], any failed record fails the invocation instead.
 
+mod schemas;
+
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+
+use self::schemas::Schemas;
+#[cfg(feature = "confluent-registry")]
+pub use self::schemas::{run_per_record_with_schemas, run_with_schemas};
 
 use kafka_core::{
     BatchItemFailures, Codec, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, RecordError,
@@ -80,8 +86,17 @@ impl<K, V> ConsumerRecords<K, V> {
         VC: Codec<Output = V>,
     {
         let event = KafkaEvent::from_str(json)?;
+        Ok(Self::of_event(consumer, &event))
+    }
+
+    /// Decodes a parsed event with `consumer`.
+    pub fn of_event<KC, VC>(consumer: &KafkaConsumer<KC, VC>, event: &KafkaEvent<'_>) -> Self
+    where
+        KC: Codec<Output = K>,
+        VC: Codec<Output = V>,
+    {
         let groups = consumer
-            .partitions(&event)
+            .partitions(event)
             .map(|(name, records)| {
                 let records = records
                     .map(|record| record.map(ConsumerRecord::into_owned))
@@ -89,12 +104,12 @@ impl<K, V> ConsumerRecords<K, V> {
                 (name.to_owned(), records)
             })
             .collect();
-        Ok(Self {
+        Self {
             source: event.source().map(|s| s.as_str().to_owned()),
             source_arn: event.source_arn().map(str::to_owned),
             bootstrap_servers: event.bootstrap_servers().map(str::to_owned),
             groups,
-        })
+        }
     }
 
     /// The event's `eventSource` (`aws:kafka` or `SelfManagedKafka`).
@@ -372,15 +387,39 @@ where
     R: Serialize,
     E: Into<Diagnostic>,
 {
+    serve(consumer, Schemas::none(), handler).await
+}
+
+/// The function's loop: each event parsed, prepared (the registry's schemas fetched,
+/// when there is a registry), decoded, and handed to `handler`.
+async fn serve<K, V, F, Fut, R, E>(
+    consumer: KafkaConsumer<K, V>,
+    schemas: Schemas,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    K: Codec + 'static,
+    V: Codec + 'static,
+    K::Output: Send,
+    V::Output: Send,
+    F: Fn(ConsumerRecords<K::Output, V::Output>, Context) -> Fut,
+    Fut: Future<Output = Result<R, E>>,
+    R: Serialize,
+    E: Into<Diagnostic>,
+{
     let consumer = Arc::new(consumer);
     let handler = Arc::new(handler);
+    let schemas = Arc::new(schemas);
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: LambdaEvent<Box<RawValue>>| {
             let consumer = Arc::clone(&consumer);
             let handler = Arc::clone(&handler);
+            let schemas = Arc::clone(&schemas);
             async move {
-                let records = ConsumerRecords::decode(&consumer, event.payload.get())
-                    .map_err(|e| diagnostic(&e))?;
+                let json = event.payload.get();
+                let parsed = KafkaEvent::from_str(json).map_err(|e| diagnostic(&e))?;
+                schemas.prepare(&consumer, &parsed, &event.context).await;
+                let records = ConsumerRecords::of_event(&consumer, &parsed);
                 observe_batch(records.len(), handler(records, event.context))
                     .await
                     .map_err(Into::into)
@@ -409,8 +448,26 @@ where
     Fut: Future<Output = Result<(), E>>,
     E: fmt::Display,
 {
+    serve_per_record(consumer, Schemas::none(), options, handler).await
+}
+
+async fn serve_per_record<K, V, F, Fut, E>(
+    consumer: KafkaConsumer<K, V>,
+    schemas: Schemas,
+    options: PerRecord,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    K: Codec + 'static,
+    V: Codec + 'static,
+    K::Output: Send,
+    V::Output: Send,
+    F: Fn(ConsumerRecord<'static, K::Output, V::Output>) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: fmt::Display,
+{
     let handler = Arc::new(handler);
-    run(consumer, move |records, _context| {
+    serve(consumer, schemas, move |records, _context| {
         let handler = Arc::clone(&handler);
         async move {
             process(records, options, |record| handler(record))
