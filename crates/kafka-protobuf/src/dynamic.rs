@@ -22,8 +22,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use self::learn::Learned;
 use kafka_core::wire::{FramingPolicy, WireFormat};
-use kafka_core::{Codec, DecodeError, Error, Format, Payload, SchemaMetadata};
+use kafka_core::{
+    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+};
+
+mod learn;
+
 use prost_reflect::{
     DescriptorPool, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions,
 };
@@ -43,6 +49,8 @@ struct Inner {
     /// Every message of the file, nested ones included, in lexicographic order of full
     /// names: how AWS Glue numbers them.
     glue_order: Vec<MessageDescriptor>,
+    /// Schemas learned from a registry by id, when the schema learns them.
+    learned: Option<Arc<Learned>>,
 }
 
 fn schema_error(reason: String) -> Error {
@@ -116,6 +124,7 @@ impl ProtoSchema {
                 file,
                 message: None,
                 glue_order,
+                learned: None,
             }),
         })
     }
@@ -127,29 +136,41 @@ impl ProtoSchema {
     /// [`Error::Configuration`] naming the messages the schema has, when it has no such
     /// message.
     pub fn message(self, full_name: &str) -> Result<Self, Error> {
-        let found = self
-            .inner
-            .file
-            .parent_pool()
-            .get_message_by_name(full_name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = self
-                    .inner
-                    .glue_order
-                    .iter()
-                    .map(MessageDescriptor::full_name)
-                    .collect();
-                schema_error(format!(
-                    "no message {full_name} in {}; it has {}",
-                    self.inner.file.name(),
-                    known.join(", ")
-                ))
-            })?;
+        let own = self.inner.file.parent_pool().get_message_by_name(full_name);
+        if own.is_none() && self.inner.learned.is_some() {
+            // Learned schemas are looked in for it when they are compiled.
+            return Ok(Self {
+                inner: Arc::new(Inner {
+                    file: self.inner.file.clone(),
+                    message: None,
+                    glue_order: self.inner.glue_order.clone(),
+                    learned: Some(Arc::new(Learned::new(Some(full_name)))),
+                }),
+            });
+        }
+        let found = own.ok_or_else(|| {
+            let known: Vec<&str> = self
+                .inner
+                .glue_order
+                .iter()
+                .map(MessageDescriptor::full_name)
+                .collect();
+            schema_error(format!(
+                "no message {full_name} in {}; it has {}",
+                self.inner.file.name(),
+                known.join(", ")
+            ))
+        })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 file: self.inner.file.clone(),
                 message: Some(found),
                 glue_order: self.inner.glue_order.clone(),
+                learned: self
+                    .inner
+                    .learned
+                    .as_ref()
+                    .map(|_| Arc::new(Learned::new(Some(full_name)))),
             }),
         })
     }
@@ -198,7 +219,7 @@ impl ProtoSchema {
             WireFormat::Glue => path
                 .first()
                 .and_then(|&i| self.inner.glue_order.get(usize::try_from(i).ok()?).cloned()),
-            _ => self.by_path(path),
+            _ => learn::by_path(&self.inner.file, path),
         };
         found.ok_or_else(|| {
             DecodeError::new(format!(
@@ -208,24 +229,63 @@ impl ProtoSchema {
         })
     }
 
-    /// Confluent's path: top-level messages in declaration order, then nested ones.
-    fn by_path(&self, path: &[u32]) -> Option<MessageDescriptor> {
-        let (&first, rest) = path.split_first()?;
-        let mut message = self
-            .inner
-            .file
-            .messages()
-            .nth(usize::try_from(first).ok()?)?;
-        for &index in rest {
-            let child = message.child_messages().nth(usize::try_from(index).ok()?)?;
-            message = child;
-        }
-        Some(message)
+    fn decode(&self, payload: &Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+        // A payload framed with an id the registry gave a schema for is read with it.
+        let message = match (&self.inner.learned, payload.framing.schema_id()) {
+            (Some(learned), Some(id)) => learned.get(id)?.select_in(payload)?,
+            _ => self.select(payload)?,
+        };
+        DynamicMessage::decode(message, payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
     }
 
-    fn decode(&self, payload: &Payload<'_>) -> Result<DynamicMessage, DecodeError> {
-        let message = self.select(payload)?;
-        DynamicMessage::decode(message, payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
+    /// Reads payloads framed with a registry id with the registry's `.proto` of that id
+    /// (and its references), compiled once when the step before decoding
+    /// (`kafka_registry::SchemaCache::prepare`) hands it over; the message is the one named
+    /// with [`ProtoSchema::message`], or the one the payload's index path names in that
+    /// file. Payloads without an id are read with this schema's own file.
+    #[must_use]
+    pub fn learn_from_registry(self) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                file: self.inner.file.clone(),
+                message: self.inner.message.clone(),
+                glue_order: self.inner.glue_order.clone(),
+                learned: Some(Arc::new(Learned::new(
+                    self.inner
+                        .message
+                        .as_ref()
+                        .map(MessageDescriptor::full_name),
+                ))),
+            }),
+        }
+    }
+
+    /// A schema with no file of its own, that reads only what a registry gives it (see
+    /// [`ProtoSchema::learn_from_registry`]).
+    ///
+    /// # Panics
+    /// Never: the empty file it starts from always compiles.
+    #[must_use]
+    pub fn from_registry() -> Self {
+        let pool = learn::compile("syntax = \"proto3\";", &[]).unwrap_or_default();
+        let file = pool
+            .files()
+            .next()
+            .map(|f| f.name().to_owned())
+            .unwrap_or_default();
+        Self::with_pool(&pool, &file)
+            .map(Self::learn_from_registry)
+            .unwrap_or_else(|_| unreachable!("an empty file compiles"))
+    }
+
+    fn wants(&self, id: &SchemaId) -> bool {
+        self.inner.learned.as_ref().is_some_and(|l| l.wants(id))
+    }
+
+    fn learn(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        if let Some(learned) = &self.inner.learned {
+            learned.learn(id, schema);
+        }
     }
 }
 
@@ -244,6 +304,14 @@ impl Codec for ProtoDynamic {
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PROTOBUF
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.schema.wants(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.schema.learn(id, schema);
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<DynamicMessage, DecodeError> {
@@ -266,6 +334,14 @@ impl Codec for ProtoJson {
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PROTOBUF
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.schema.wants(id)
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.schema.learn(id, schema);
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {

@@ -242,3 +242,28 @@ fn protobuf_usage_errors_exit_64() {
         assert_eq!(stderr(&output), message, "{args:?}");
     }
 }
+
+/// `--schema-registry` with Protobuf: the registry's `.proto` of each id compiled at run
+/// time, the message picked by the index path, no `--value-schema` needed.
+#[test]
+fn protobuf_with_a_schema_registry() {
+    let server = kafka_vectors::registry::TestRegistry::start(kafka_vectors::confluent_registry());
+    let event =
+        std::fs::read_to_string(kafka_vectors::dir().join("protobuf_confluent_ids.event.json"))
+            .unwrap();
+    let output = run(
+        &[
+            "decode",
+            "--value-format",
+            "protobuf",
+            "--schema-registry",
+            server.url(),
+        ],
+        Some(&event),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = common::lines(&output);
+    assert_eq!(lines.len(), 10);
+    assert!(lines[0]["value"]["orderId"].is_string(), "{}", lines[0]);
+    assert_eq!(server.requests().len(), 2);
+}

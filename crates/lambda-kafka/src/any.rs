@@ -87,8 +87,9 @@ pub struct CodecSpec {
     pub message: Option<String>,
     /// Avro writer schemas by registry id (`<id>.avsc`).
     pub schema_dir: Option<PathBuf>,
-    /// Avro: learn writer schemas from a schema registry at run time; `schema` is then
-    /// the reader schema each is resolved into.
+    /// Learn writer schemas from a schema registry at run time: Avro resolves each into
+    /// `schema` (the reader schema) when given; Protobuf compiles the registry's `.proto`
+    /// of each id, and `schema` reads payloads that name no id.
     pub learn_from_registry: bool,
 }
 
@@ -204,7 +205,17 @@ fn avro(_: &CodecSpec) -> Result<AnyCodec, SpecError> {
 fn protobuf(spec: &CodecSpec) -> Result<AnyCodec, SpecError> {
     use kafka_protobuf::dynamic::ProtoSchema;
 
-    let path = spec.schema.as_deref().ok_or(SpecError::NeedsSchema)?;
+    let Some(path) = spec.schema.as_deref() else {
+        if !spec.learn_from_registry {
+            return Err(SpecError::NeedsSchema);
+        }
+        let schema = ProtoSchema::from_registry();
+        let schema = match &spec.message {
+            Some(name) => schema.message(name).map_err(SpecError::Schema)?,
+            None => schema,
+        };
+        return Ok(AnyCodec::Protobuf(schema.json()));
+    };
     let schema = if path.extension().is_some_and(|ext| ext == "proto") {
         let folder = path
             .parent()
@@ -217,6 +228,11 @@ fn protobuf(spec: &CodecSpec) -> Result<AnyCodec, SpecError> {
                 reason: format!("cannot read {}: {e}", path.display()),
             })
             .and_then(|bytes| ProtoSchema::from_descriptor_set(&bytes))
+    };
+    let schema = if spec.learn_from_registry {
+        schema.map(ProtoSchema::learn_from_registry)
+    } else {
+        schema
     };
     let schema = match &spec.message {
         Some(name) => schema.and_then(|s| s.message(name)),
@@ -274,6 +290,8 @@ impl Codec for AnyCodec {
         match self {
             #[cfg(feature = "avro")]
             Self::Avro(codec) => codec.wants_schema(id),
+            #[cfg(feature = "protobuf-dynamic")]
+            Self::Protobuf(codec) => codec.wants_schema(id),
             _ => {
                 let _ = id;
                 false
@@ -285,6 +303,8 @@ impl Codec for AnyCodec {
         match self {
             #[cfg(feature = "avro")]
             Self::Avro(codec) => codec.learn_schema(id, schema),
+            #[cfg(feature = "protobuf-dynamic")]
+            Self::Protobuf(codec) => codec.learn_schema(id, schema),
             _ => {
                 let _ = (id, schema);
             }
