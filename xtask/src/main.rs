@@ -46,6 +46,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("avro_key_and_value", "avro"),
     ("avro_schema_evolution", "avro,testing"),
     ("protobuf_dynamic", "protobuf-dynamic"),
+    ("avro_registry", "avro,confluent-registry,testing"),
     ("validation", "json,garde"),
     ("idempotency", "json,runtime,dynamodb"),
 ];
