@@ -43,12 +43,17 @@
 //! # Features
 //! - `confluent`: [`ConfluentRegistry`], the Confluent Schema Registry REST client
 //!   (Confluent Platform and Confluent Cloud), over rustls with the platform's roots.
+//! - `glue`: [`GlueRegistry`], the AWS Glue Schema Registry (`GetSchemaVersion` by
+//!   schema-version UUID), with the function's AWS configuration.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache;
 #[cfg(feature = "confluent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "confluent")))]
 mod confluent;
+#[cfg(feature = "glue")]
+#[cfg_attr(docsrs, doc(cfg(feature = "glue")))]
+mod glue;
 
 use std::fmt;
 
@@ -59,6 +64,9 @@ pub use crate::cache::{DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT, Prepared, SchemaCac
 #[cfg(feature = "confluent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "confluent")))]
 pub use crate::confluent::{ConfluentBuilder, ConfluentRegistry};
+#[cfg(feature = "glue")]
+#[cfg_attr(docsrs, doc(cfg(feature = "glue")))]
+pub use crate::glue::GlueRegistry;
 
 /// A schema registry: the registered schema of an id, its references fetched.
 ///

@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod moto;
 pub mod order;
 pub mod proto;
 pub mod registry;

@@ -79,6 +79,12 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) schema_registry: Option<String>,
 
+    /// The AWS Glue Schema Registry: writer schemas by schema-version UUID at run time,
+    /// with the AWS configuration of the environment (credentials, region,
+    /// AWS_ENDPOINT_URL_GLUE).
+    #[arg(long, conflicts_with = "schema_registry")]
+    pub(crate) glue_registry: bool,
+
     /// The registry's credentials, USER:SECRET (a Confluent Cloud API key and secret);
     /// SCHEMA_REGISTRY_AUTH in the environment otherwise.
     #[arg(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, RecordError};
-use lambda_kafka::registry::{ConfluentRegistry, SchemaCache};
+use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -30,13 +30,17 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input)
         .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
-    if let Some(schemas) = registry(args)? {
+    if args.schema_registry.is_some() || args.glue_registry {
         // Fetch the writer schemas the records name, before decoding them.
-        tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the schema fetches: {e}"))?
-            .block_on(schemas.prepare(&consumer, &event));
+            .map_err(|e| format!("cannot start the schema fetches: {e}"))?;
+        runtime.block_on(async {
+            let schemas = registry(args).await?;
+            schemas.prepare(&consumer, &event).await;
+            Ok::<(), String>(())
+        })?;
     }
 
     let stdout = io::stdout();
@@ -65,10 +69,15 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     Ok(if failed { EXIT_KEPT_GOING } else { 0 })
 }
 
-/// The schema cache of `--schema-registry`, with its credentials and timeout.
-fn registry(args: &DecodeArgs) -> Result<Option<SchemaCache>, String> {
+/// The schema cache of `--schema-registry` (with its credentials) or `--glue-registry`,
+/// with the timeout.
+async fn registry(args: &DecodeArgs) -> Result<SchemaCache, String> {
+    let timeout = Duration::try_from_secs_f64(args.schema_registry_timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| "--schema-registry-timeout takes a positive number of seconds".to_owned())?;
     let Some(urls) = &args.schema_registry else {
-        return Ok(None);
+        return Ok(SchemaCache::new(GlueRegistry::from_env().await).timeout(timeout));
     };
     let mut builder = ConfluentRegistry::builder().urls(urls);
     if let Some(pair) = &args.schema_registry_auth {
@@ -76,15 +85,11 @@ fn registry(args: &DecodeArgs) -> Result<Option<SchemaCache>, String> {
             .basic_auth_pair(pair)
             .map_err(|e| format!("--schema-registry-auth: {e}"))?;
     }
-    let timeout = Duration::try_from_secs_f64(args.schema_registry_timeout)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| "--schema-registry-timeout takes a positive number of seconds".to_owned())?;
     let registry = builder
         .request_timeout(timeout)
         .build()
         .map_err(|e| format!("--schema-registry: {e}"))?;
-    Ok(Some(SchemaCache::new(registry).timeout(timeout)))
+    Ok(SchemaCache::new(registry).timeout(timeout))
 }
 
 fn finish(out: &mut impl Write) {

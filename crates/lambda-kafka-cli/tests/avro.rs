@@ -319,3 +319,64 @@ fn avro_with_a_schema_registry() {
         "lambda-kafka: --schema-registry: the schema registry URL ftp://x is not http:// or https://\n"
     );
 }
+
+/// `--glue-registry`: writer schemas by schema-version UUID from AWS Glue (moto's server,
+/// through `AWS_ENDPOINT_URL_GLUE`), on records the Glue SerDe wrote against it.
+#[test]
+fn avro_with_the_glue_registry() {
+    let Some(moto) = kafka_vectors::moto::Moto::start("the CLI's --glue-registry") else {
+        return;
+    };
+    let Some(records) = moto.glue_serde_records("cli-registry", 2) else {
+        return;
+    };
+    let mut builder = kafka_core::testing::EventBuilder::msk();
+    for (offset, record) in records.iter().enumerate() {
+        builder = builder.record(
+            kafka_core::testing::RecordBuilder::new("orders", 0, i64::try_from(offset).unwrap())
+                .raw_base64(kafka_core::Part::Value, record["value"].as_str().unwrap()),
+        );
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
+        .args([
+            "decode",
+            "--value-format",
+            "avro",
+            "--value-wire-format",
+            "glue",
+            "--glue-registry",
+        ])
+        .env("AWS_ENDPOINT_URL_GLUE", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(builder.to_json().as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = common::lines(&output);
+    for (line, record) in lines.iter().zip(&records) {
+        assert_eq!(line["value"], record["expected"]);
+    }
+    let both = run(
+        &["decode", "--schema-registry", "http://x", "--glue-registry"],
+        Some("{}"),
+    );
+    assert_eq!(both.status.code(), Some(64));
+    assert!(
+        stderr(&both).contains("cannot be used with"),
+        "{}",
+        stderr(&both)
+    );
+}

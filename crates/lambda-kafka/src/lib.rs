@@ -54,9 +54,12 @@ pub mod protobuf {
 pub mod runtime;
 
 /// Writer schemas fetched by id from a schema registry at run time: the cache and the
-/// step before decoding a batch, and the Confluent client.
-#[cfg(feature = "confluent-registry")]
-#[cfg_attr(docsrs, doc(cfg(feature = "confluent-registry")))]
+/// step before decoding a batch, and the Confluent and AWS Glue clients.
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "confluent-registry", feature = "glue-registry")))
+)]
 pub mod registry {
     #[doc(inline)]
     pub use kafka_registry::*;

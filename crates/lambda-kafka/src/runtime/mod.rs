@@ -40,7 +40,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use self::schemas::Schemas;
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 pub use self::schemas::{run_per_record_with_schemas, run_with_schemas};
 
 use kafka_core::{

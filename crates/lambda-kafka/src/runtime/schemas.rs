@@ -1,38 +1,38 @@
 //! The runtime with a schema registry: each batch prepared (its writer schemas fetched,
 //! within the invocation's remaining time) before it is decoded.
 
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use std::fmt;
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use std::future::Future;
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use std::time::{Duration, Instant, SystemTime};
 
 use kafka_core::{Codec, KafkaConsumer, KafkaEvent};
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use kafka_registry::SchemaCache;
 use lambda_runtime::Context;
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use serde::Serialize;
 
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 use super::{ConsumerRecord, ConsumerRecords, Diagnostic, PerRecord, serve, serve_per_record};
 
 /// What the function fetches schemas with, if anything.
 pub(super) struct Schemas {
-    #[cfg(feature = "confluent-registry")]
+    #[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
     cache: Option<SchemaCache>,
 }
 
 /// The time kept, of an invocation's remaining time, to decode the batch and answer after
 /// the schemas are fetched.
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 const MARGIN: Duration = Duration::from_millis(500);
 
 impl Schemas {
     pub(super) fn none() -> Self {
         Self {
-            #[cfg(feature = "confluent-registry")]
+            #[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
             cache: None,
         }
     }
@@ -44,13 +44,13 @@ impl Schemas {
         event: &KafkaEvent<'_>,
         context: &Context,
     ) {
-        #[cfg(feature = "confluent-registry")]
+        #[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
         if let Some(cache) = &self.cache {
             cache
                 .prepare_until(consumer, event, deadline(context))
                 .await;
         }
-        #[cfg(not(feature = "confluent-registry"))]
+        #[cfg(not(any(feature = "confluent-registry", feature = "glue-registry")))]
         let _ = (consumer, event, context);
     }
 }
@@ -58,7 +58,7 @@ impl Schemas {
 /// The invocation's deadline (epoch milliseconds) as an instant, less the margin; `None`
 /// when the runtime gave none in the future (an emulator may not), and the fetch timeout
 /// alone bounds the fetches.
-#[cfg(feature = "confluent-registry")]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
 fn deadline(context: &Context) -> Option<Instant> {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -74,8 +74,11 @@ fn deadline(context: &Context) -> Option<Instant> {
 ///
 /// # Errors
 /// The runtime's error when it cannot start or reach the Runtime API.
-#[cfg(feature = "confluent-registry")]
-#[cfg_attr(docsrs, doc(cfg(feature = "confluent-registry")))]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "confluent-registry", feature = "glue-registry")))
+)]
 pub async fn run_with_schemas<K, V, F, Fut, R, E>(
     consumer: KafkaConsumer<K, V>,
     schemas: SchemaCache,
@@ -103,8 +106,11 @@ where
 ///
 /// # Errors
 /// The runtime's error when it cannot start or reach the Runtime API.
-#[cfg(feature = "confluent-registry")]
-#[cfg_attr(docsrs, doc(cfg(feature = "confluent-registry")))]
+#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "confluent-registry", feature = "glue-registry")))
+)]
 pub async fn run_per_record_with_schemas<K, V, F, Fut, E>(
     consumer: KafkaConsumer<K, V>,
     schemas: SchemaCache,
