@@ -10,9 +10,7 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -21,51 +19,12 @@ use aws_sdk_dynamodb::types::{
 };
 use kafka_idempotency::dynamodb::DynamoDbStore;
 use kafka_idempotency::{DataRecord, Idempotency, IdempotencyError, Status, Store};
+use kafka_vectors::moto::Moto;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_moto() -> Option<(Server, u16)> {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let spawned = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(child) = spawned else {
-        assert!(
-            std::env::var("LAMBDA_KAFKA_MOTO").as_deref() != Ok("required"),
-            "moto_server is not installed (pip install \"moto[server]\")"
-        );
-        eprintln!("SKIPPED: moto_server is not installed; the DynamoDB store was not tested");
-        return None;
-    };
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not open port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some((server, port))
-}
-
-async fn table(port: u16) -> Client {
+async fn table(endpoint: &str) -> Client {
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "test"))
         .build();
@@ -98,10 +57,10 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_rules_hold_on_dynamodb() {
-    let Some((_server, port)) = start_moto() else {
+    let Some(moto) = Moto::start("the DynamoDB store") else {
         return;
     };
-    let client = table(port).await;
+    let client = table(moto.endpoint()).await;
     let idempotency = Idempotency::new(DynamoDbStore::new(client.clone(), "idempotency"))
         .payload_validation(true);
 

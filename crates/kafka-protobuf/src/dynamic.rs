@@ -110,15 +110,7 @@ impl ProtoSchema {
         let file = pool
             .get_file_by_name(main)
             .ok_or_else(|| schema_error(format!("no file {main} in the schema")))?;
-        let mut glue_order: Vec<MessageDescriptor> = Vec::new();
-        let mut stack: Vec<MessageDescriptor> = file.messages().collect();
-        while let Some(message) = stack.pop() {
-            stack.extend(message.child_messages());
-            if !message.is_map_entry() {
-                glue_order.push(message);
-            }
-        }
-        glue_order.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+        let glue_order = learn::glue_order(&file);
         Ok(Self {
             inner: Arc::new(Inner {
                 file,

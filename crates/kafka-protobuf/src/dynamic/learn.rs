@@ -119,15 +119,7 @@ impl Compiled {
         let file = pool
             .get_file_by_name(MAIN)
             .ok_or_else(|| "the registry's .proto compiled to no file".to_owned())?;
-        let mut glue_order: Vec<MessageDescriptor> = Vec::new();
-        let mut stack: Vec<MessageDescriptor> = file.messages().collect();
-        while let Some(message) = stack.pop() {
-            stack.extend(message.child_messages());
-            if !message.is_map_entry() {
-                glue_order.push(message);
-            }
-        }
-        glue_order.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+        let glue_order = glue_order(&file);
         let fixed = match fixed {
             Some(name) => Some(
                 pool.get_message_by_name(name)
@@ -164,6 +156,21 @@ impl Compiled {
             ))
         })
     }
+}
+
+/// Every message of a file, nested ones included (map entries not), in lexicographic
+/// order of full names: how AWS Glue numbers them.
+pub(super) fn glue_order(file: &FileDescriptor) -> Vec<MessageDescriptor> {
+    let mut order: Vec<MessageDescriptor> = Vec::new();
+    let mut stack: Vec<MessageDescriptor> = file.messages().collect();
+    while let Some(message) = stack.pop() {
+        stack.extend(message.child_messages());
+        if !message.is_map_entry() {
+            order.push(message);
+        }
+    }
+    order.sort_by(|a, b| a.full_name().cmp(b.full_name()));
+    order
 }
 
 /// Confluent's path: top-level messages in declaration order, then nested ones.
