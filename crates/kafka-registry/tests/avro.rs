@@ -125,3 +125,31 @@ async fn without_prepare_a_learning_codec_says_what_is_missing() {
         "topic \"t\", partition 0, offset 1, value: schema registry: Confluent schema id 5 was not fetched from the registry (prepare the batch before decoding it)"
     );
 }
+
+#[tokio::test]
+async fn a_writer_schema_with_references_decodes() {
+    let server = TestRegistry::start(vec![
+        json!({"subject": "money", "version": 1, "id": 41, "guid": "00000000-0000-4000-8000-000000000041",
+               "schemaType": "AVRO", "schema": r#"{"type":"record","name":"Money","namespace":"com.example","fields":[{"name":"cents","type":"long"}]}"#, "references": []}),
+        json!({"subject": "orders-value", "version": 3, "id": 42, "guid": "00000000-0000-4000-8000-000000000042",
+               "schemaType": "AVRO", "schema": r#"{"type":"record","name":"Order","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"total","type":"com.example.Money"}]}"#,
+               "references": [{"name": "com.example.Money", "subject": "money", "version": 1}]}),
+    ]);
+    let consumer = KafkaConsumer::new()
+        .value(learning().json())
+        .value_wire_format(WireFormat::Confluent);
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1).value(confluent(42, b"\x04o1\xd0\x0f")))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    assert_eq!(cache(&server).prepare(&consumer, &event).await.learned, 1);
+    let record = consumer.records(&event).next().unwrap().unwrap();
+    assert_eq!(
+        record.value,
+        Some(json!({"id": "o1", "total": {"cents": 1000}}))
+    );
+    assert_eq!(
+        server.requests(),
+        ["/schemas/ids/42", "/subjects/money/versions/1"]
+    );
+}
