@@ -11,6 +11,7 @@
 //! | `WIRE_FORMAT`, `KEY_WIRE_FORMAT`, `VALUE_WIRE_FORMAT` | `auto` (default), `plain`, `confluent`, `glue` |
 //! | `SCHEMA_REGISTRY_URL` | a Confluent Schema Registry (comma-separated URLs): Avro writer schemas by id at run time; `*_SCHEMA` becomes the reader schema |
 //! | `SCHEMA_REGISTRY_AUTH` | its credentials, `user:secret` (a Confluent Cloud API key and secret) |
+//! | `GLUE_REGISTRY` | `true`: the AWS Glue Schema Registry, with the function's AWS configuration, instead |
 //! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
 //!
 //! A bad setting fails the cold start with a message naming it.
@@ -18,7 +19,7 @@
 use std::time::Duration;
 
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
-use lambda_kafka::registry::{ConfluentRegistry, SchemaCache};
+use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use lambda_kafka::runtime::{self, PerRecord};
 use lambda_kafka::{ConsumerRecord, KafkaConsumer, WireFormat};
 use serde_json::Value;
@@ -40,7 +41,8 @@ fn codec(side: &str) -> Result<AnyCodec, String> {
         schema: var(&schema_var).map(Into::into),
         message: var(&format!("{side}_MESSAGE")),
         schema_dir: var("SCHEMA_DIR").map(Into::into),
-        learn_from_registry: var("SCHEMA_REGISTRY_URL").is_some(),
+        learn_from_registry: var("SCHEMA_REGISTRY_URL").is_some()
+            || matches!(var("GLUE_REGISTRY").as_deref(), Some("true" | "1")),
     };
     AnyCodec::build(&spec).map_err(|error| match error {
         SpecError::NeedsSchema => format!("{format_var}={format} needs {schema_var}"),
@@ -70,22 +72,34 @@ fn consumer() -> Result<KafkaConsumer<AnyCodec, AnyCodec>, String> {
 }
 
 /// The schema registry the variables describe, if any.
-fn schemas() -> Result<Option<SchemaCache>, String> {
-    let Some(urls) = var("SCHEMA_REGISTRY_URL") else {
-        return Ok(None);
-    };
-    let mut builder = ConfluentRegistry::builder().urls(&urls);
-    if let Some(pair) = var("SCHEMA_REGISTRY_AUTH") {
-        builder = builder
-            .basic_auth_pair(&pair)
-            .map_err(|e| format!("SCHEMA_REGISTRY_AUTH: {e}"))?;
-    }
+async fn schemas() -> Result<Option<SchemaCache>, String> {
     let timeout = match var("SCHEMA_REGISTRY_TIMEOUT_MS") {
         Some(ms) => ms.parse().map(Duration::from_millis).map_err(|_| {
             format!("SCHEMA_REGISTRY_TIMEOUT_MS: {ms} is not a number of milliseconds")
         })?,
         None => lambda_kafka::registry::DEFAULT_TIMEOUT,
     };
+    let glue = match var("GLUE_REGISTRY").as_deref() {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => return Err(format!("GLUE_REGISTRY: {other} is not true or false")),
+    };
+    let Some(urls) = var("SCHEMA_REGISTRY_URL") else {
+        return Ok(if glue {
+            Some(SchemaCache::new(GlueRegistry::from_env().await).timeout(timeout))
+        } else {
+            None
+        });
+    };
+    if glue {
+        return Err("SCHEMA_REGISTRY_URL and GLUE_REGISTRY: choose one registry".to_owned());
+    }
+    let mut builder = ConfluentRegistry::builder().urls(&urls);
+    if let Some(pair) = var("SCHEMA_REGISTRY_AUTH") {
+        builder = builder
+            .basic_auth_pair(&pair)
+            .map_err(|e| format!("SCHEMA_REGISTRY_AUTH: {e}"))?;
+    }
     let registry = builder
         .request_timeout(timeout)
         .build()
@@ -101,7 +115,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .with_ansi(false)
         .init();
     // At cold start: a bad setting stops the function here, with its message.
-    let configured = consumer().and_then(|consumer| Ok((consumer, schemas()?)));
+    let configured = match consumer() {
+        Ok(consumer) => schemas().await.map(|schemas| (consumer, schemas)),
+        Err(e) => Err(e),
+    };
     let (consumer, schemas) = configured.map_err(|message| {
         tracing::error!(%message, "bad configuration");
         message

@@ -255,3 +255,40 @@ fn avro_writer_schemas_come_from_the_registry_at_run_time() {
         "{body}"
     );
 }
+
+#[test]
+fn avro_writer_schemas_come_from_aws_glue() {
+    if !emulator_available() {
+        return;
+    }
+    let Some(moto) = kafka_vectors::moto::Moto::start("kafka-function's GLUE_REGISTRY") else {
+        return;
+    };
+    let Some(records) = moto.glue_serde_records("function-registry", 3) else {
+        return;
+    };
+    let partition: Vec<Value> = records
+        .iter()
+        .enumerate()
+        .map(|(offset, r)| {
+            json!({"topic": "orders", "partition": 0, "offset": offset, "timestamp": 1,
+                   "timestampType": "CREATE_TIME", "value": r["value"], "headers": []})
+        })
+        .collect();
+    let event = json!({"eventSource": "aws:kafka", "records": {"orders-0": partition}});
+    let path = std::env::temp_dir().join(format!("glue-event-{}.json", std::process::id()));
+    std::fs::write(&path, event.to_string()).expect("event file");
+    let env = [
+        ("VALUE_FORMAT", "avro"),
+        ("VALUE_WIRE_FORMAT", "glue"),
+        ("GLUE_REGISTRY", "true"),
+        ("AWS_ENDPOINT_URL_GLUE", moto.endpoint()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let (_guard, _emulator, _function, port) = start(&env);
+    let answer = invoke_file(port, &path);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(answer, (200, json!({"batchItemFailures": []})));
+}
