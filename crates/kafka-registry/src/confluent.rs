@@ -90,6 +90,48 @@ impl ConfluentBuilder {
         Ok(self.basic_auth(user, secret))
     }
 
+    /// HTTP basic auth from an AWS Secrets Manager secret whose JSON holds `username` and
+    /// `password`: the secret the event source mapping itself uses for its registry
+    /// (`BASIC_AUTH`). `client` is an SDK client you configured; `secret` the secret's
+    /// ARN or name. Read once, when the registry client is built.
+    ///
+    /// # Errors
+    /// A [`RegistryError`] naming the secret (never its value) when it cannot be read or
+    /// lacks either key.
+    #[cfg(feature = "secrets-manager")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "secrets-manager")))]
+    pub async fn basic_auth_from_secret(
+        self,
+        client: &aws_sdk_secretsmanager::Client,
+        secret: &str,
+    ) -> Result<Self, RegistryError> {
+        use aws_sdk_secretsmanager::error::ProvideErrorMetadata as _;
+
+        let answer = client
+            .get_secret_value()
+            .secret_id(secret)
+            .send()
+            .await
+            .map_err(|e| {
+                RegistryError::new(format!(
+                    "cannot read the registry credentials from the secret {secret}: {}",
+                    e.code().unwrap_or("no error code")
+                ))
+            })?;
+        let text = answer.secret_string().unwrap_or_default();
+        let fields: serde_json::Value = serde_json::from_str(text).map_err(|_| {
+            RegistryError::new(format!(
+                "the secret {secret} is not JSON with username and password"
+            ))
+        })?;
+        match (fields["username"].as_str(), fields["password"].as_str()) {
+            (Some(user), Some(password)) => Ok(self.basic_auth(user, password)),
+            _ => Err(RegistryError::new(format!(
+                "the secret {secret} has no username and password"
+            ))),
+        }
+    }
+
     /// A bearer token (OAuth), sent as `Authorization: Bearer ...`.
     #[must_use]
     pub fn bearer_token(mut self, token: &str) -> Self {

@@ -45,6 +45,8 @@
 //!   (Confluent Platform and Confluent Cloud), over rustls with the platform's roots.
 //! - `glue`: [`GlueRegistry`], the AWS Glue Schema Registry (`GetSchemaVersion` by
 //!   schema-version UUID), with the function's AWS configuration.
+//! - `secrets-manager`: Confluent credentials from the AWS Secrets Manager secret the event
+//!   source mapping uses (`ConfluentBuilder::basic_auth_from_secret`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache;

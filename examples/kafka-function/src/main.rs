@@ -11,6 +11,7 @@
 //! | `WIRE_FORMAT`, `KEY_WIRE_FORMAT`, `VALUE_WIRE_FORMAT` | `auto` (default), `plain`, `confluent`, `glue` |
 //! | `SCHEMA_REGISTRY_URL` | a Confluent Schema Registry (comma-separated URLs): Avro writer schemas by id at run time; `*_SCHEMA` becomes the reader schema |
 //! | `SCHEMA_REGISTRY_AUTH` | its credentials, `user:secret` (a Confluent Cloud API key and secret) |
+//! | `SCHEMA_REGISTRY_SECRET` | or the ARN of the Secrets Manager secret holding them (`username`, `password`), as the event source mapping's |
 //! | `GLUE_REGISTRY` | `true`: the AWS Glue Schema Registry, with the function's AWS configuration, instead |
 //! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
 //!
@@ -99,6 +100,14 @@ async fn schemas() -> Result<Option<SchemaCache>, String> {
         builder = builder
             .basic_auth_pair(&pair)
             .map_err(|e| format!("SCHEMA_REGISTRY_AUTH: {e}"))?;
+    }
+    if let Some(secret) = var("SCHEMA_REGISTRY_SECRET") {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let secrets = aws_sdk_secretsmanager::Client::new(&config);
+        builder = builder
+            .basic_auth_from_secret(&secrets, &secret)
+            .await
+            .map_err(|e| format!("SCHEMA_REGISTRY_SECRET: {e}"))?;
     }
     let registry = builder
         .request_timeout(timeout)

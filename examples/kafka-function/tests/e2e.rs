@@ -292,3 +292,46 @@ fn avro_writer_schemas_come_from_aws_glue() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(answer, (200, json!({"batchItemFailures": []})));
 }
+
+#[test]
+fn registry_credentials_come_from_the_mappings_secret() {
+    if !emulator_available() {
+        return;
+    }
+    let Some(moto) = kafka_vectors::moto::Moto::start("kafka-function's SCHEMA_REGISTRY_SECRET")
+    else {
+        return;
+    };
+    // The secret, written as the event source mapping's BASIC_AUTH secret is.
+    let created = Command::new("python3")
+        .args([
+            "-c",
+            "import boto3,sys; boto3.client('secretsmanager', endpoint_url=sys.argv[1], region_name='us-east-1', \
+             aws_access_key_id='testing', aws_secret_access_key='testing').create_secret(Name='registry', \
+             SecretString='{\"username\":\"key\",\"password\":\"s3cret\"}')",
+            moto.endpoint(),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(created, "the secret was created in moto");
+    let registry =
+        kafka_vectors::registry::TestRegistry::start(kafka_vectors::confluent_registry());
+    registry.require_auth("Basic a2V5OnMzY3JldA==");
+    let event = kafka_vectors::dir().join("avro_confluent_ids.event.json");
+    let env = [
+        ("KEY_FORMAT", "avro"),
+        ("VALUE_FORMAT", "avro"),
+        ("WIRE_FORMAT", "confluent"),
+        ("SCHEMA_REGISTRY_URL", registry.url()),
+        ("SCHEMA_REGISTRY_SECRET", "registry"),
+        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let (_guard, _emulator, _function, port) = start(&env);
+    assert_eq!(
+        invoke_file(port, &event),
+        (200, json!({"batchItemFailures": []}))
+    );
+}
