@@ -20,7 +20,19 @@
 //! - A leading UTF-8 byte order mark is skipped.
 //! - An empty payload or invalid JSON is an error, never handed back as text.
 //! - Nesting deeper than 128 levels is an error (serde_json's recursion limit).
+//!
+//! # Features
+//! - `json-schema`: [`Json::validate_with_registry`], payloads checked against the JSON
+//!   Schema a registry holds for the id they name, before they are deserialized.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "json-schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json-schema")))]
+mod schema;
+
+#[cfg(feature = "json-schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json-schema")))]
+pub use crate::schema::JsonWithSchemas;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -82,18 +94,23 @@ impl<T: DeserializeOwned> Codec for Json<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        let bytes = payload.bytes.strip_prefix(BOM).unwrap_or(payload.bytes);
-        if bytes.is_empty() {
-            return Err(DecodeError::new("empty payload: no JSON text"));
-        }
-        // One pass of UTF-8 validation over the whole payload is cheaper than serde_json's
-        // check of each string; JSON text is UTF-8 by definition (RFC 8259).
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let skipped = payload.bytes.len() - bytes.len();
-            DecodeError::invalid_utf8(skipped + e.valid_up_to(), payload.bytes.len())
-        })?;
+        let text = json_text(&payload)?;
         serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
     }
+}
+
+/// The payload's JSON text: the byte order mark skipped, UTF-8 checked in one pass.
+fn json_text<'p>(payload: &Payload<'p>) -> Result<&'p str, DecodeError> {
+    let bytes = payload.bytes.strip_prefix(BOM).unwrap_or(payload.bytes);
+    if bytes.is_empty() {
+        return Err(DecodeError::new("empty payload: no JSON text"));
+    }
+    // One pass of UTF-8 validation over the whole payload is cheaper than serde_json's
+    // check of each string; JSON text is UTF-8 by definition (RFC 8259).
+    std::str::from_utf8(bytes).map_err(|e| {
+        let skipped = payload.bytes.len() - bytes.len();
+        DecodeError::invalid_utf8(skipped + e.valid_up_to(), payload.bytes.len())
+    })
 }
 
 /// Writes values as JSON text (feature `testing`).

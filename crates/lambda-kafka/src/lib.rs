@@ -29,6 +29,11 @@ pub use kafka_core::wire;
 pub mod json {
     #[doc(inline)]
     pub use kafka_json::{Json, JsonValue};
+
+    #[cfg(feature = "json-schema")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "json-schema")))]
+    #[doc(inline)]
+    pub use kafka_json::JsonWithSchemas;
 }
 
 /// The Avro codec: keys and values into serde types, Avro values or JSON, with schema
