@@ -34,7 +34,7 @@
 //! | `codec` | the [`Codec`] trait, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
 //! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
-//! | [`wire`] | the Confluent and Glue parsers, zlib, and `unframe` under a policy |
+//! | [`wire`] | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
 //! | `record` | [`ConsumerRecord`]: an event's record with its key and value decoded |
 //! | `batch` | the partial batch response, [`BatchItemFailures`] |
 //! | `consumer` | [`KafkaConsumer`]: base64, framing, the format check and the codecs, per record |
