@@ -353,3 +353,34 @@ async fn a_hanging_registry_fails_the_fetch_within_the_timeout() {
     );
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[test]
+fn a_ca_file_that_cannot_be_read_or_is_not_pem_is_an_error() {
+    let err = ConfluentRegistry::builder()
+        .url("https://registry.example")
+        .ca_file("/nonexistent/ca.pem")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("cannot read the CA file /nonexistent/ca.pem: "),
+        "{err}"
+    );
+    let path = std::env::temp_dir().join(format!("not-pem-{}.pem", std::process::id()));
+    std::fs::write(
+        &path,
+        b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let err = ConfluentRegistry::builder()
+        .url("https://registry.example")
+        .ca_file(&path)
+        .build()
+        .unwrap_err();
+    let _ = std::fs::remove_file(&path);
+    assert!(err.message().contains("is not PEM"), "{err}");
+    assert_eq!(
+        ConfluentRegistry::builder().build().unwrap_err().message(),
+        "no schema registry URL was given"
+    );
+}

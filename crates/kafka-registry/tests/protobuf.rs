@@ -132,3 +132,35 @@ async fn a_proto_that_does_not_compile_or_lacks_the_message_fails_its_records() 
         errors[2]
     );
 }
+
+#[tokio::test]
+async fn a_proto_importing_another_compiles_with_its_reference() {
+    let server = TestRegistry::start(vec![
+        json!({"subject": "money.proto", "version": 1, "id": 51, "guid": "00000000-0000-4000-8000-000000000051",
+               "schemaType": "PROTOBUF", "schema": "syntax = \"proto3\"; package shop; message Money { int64 cents = 1; }", "references": []}),
+        json!({"subject": "prices-value", "version": 1, "id": 52, "guid": "00000000-0000-4000-8000-000000000052",
+               "schemaType": "PROTOBUF",
+               "schema": "syntax = \"proto3\"; package shop; import \"shop/money.proto\"; message Price { string sku = 1; Money price = 2; }",
+               "references": [{"name": "shop/money.proto", "subject": "money.proto", "version": 1}]}),
+    ]);
+    let consumer = KafkaConsumer::new().value(ProtoSchema::from_registry().json());
+    // Price { sku: "A", price: Money { cents: 250 } }, index path [0].
+    let json = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1).value(confluent_protobuf(
+            52,
+            &[0],
+            b"\x0a\x01A\x12\x03\x08\xfa\x01",
+        )))
+        .to_json();
+    let event = KafkaEvent::from_str(&json).unwrap();
+    assert_eq!(cache(&server).prepare(&consumer, &event).await.learned, 1);
+    let record = consumer.records(&event).next().unwrap().unwrap();
+    assert_eq!(
+        record.value,
+        Some(json!({"sku": "A", "price": {"cents": "250"}}))
+    );
+    assert_eq!(
+        server.requests(),
+        ["/schemas/ids/52", "/subjects/money.proto/versions/1"]
+    );
+}
