@@ -128,6 +128,7 @@ impl FramingPolicy {
 
 /// Where a header's facts came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HeaderSource {
     /// Read from the payload bytes (and removed from them).
     Payload,
@@ -152,6 +153,7 @@ impl HeaderSource {
 
 /// How a Glue payload was compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Compression {
     /// Not compressed.
     #[default]

@@ -168,6 +168,7 @@ named_text! {
 
 /// A schema registry's id for the schema a payload was written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SchemaId {
     /// A Confluent Schema Registry id.
     Confluent(u32),

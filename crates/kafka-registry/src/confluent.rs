@@ -324,9 +324,9 @@ impl ConfluentRegistry {
         let path = match id {
             SchemaId::Confluent(n) => format!("/schemas/ids/{n}"),
             SchemaId::ConfluentGuid(guid) => format!("/schemas/guids/{}", guid.hyphenated()),
-            SchemaId::Glue(_) => {
+            _ => {
                 return Err(RegistryError::new(format!(
-                    "{what}: a Glue schema version, not a Confluent id"
+                    "{what}: not a Confluent schema id or GUID"
                 )));
             }
         };
