@@ -8,7 +8,7 @@ use futures_util::FutureExt as _;
 use futures_util::future::{BoxFuture, Shared};
 use kafka_core::{Codec, KafkaConsumer, KafkaEvent, RegisteredSchema, SchemaId};
 
-use crate::{SchemaRegistry, Shown};
+use crate::SchemaRegistry;
 
 /// What one fetch gives: the schema, or the reason it could not be had.
 type Fetched = Result<Arc<RegisteredSchema>, Arc<str>>;
@@ -186,7 +186,7 @@ impl SchemaCache {
             if !registry.serves(&id) {
                 return Err(Arc::from(format!(
                     "{}: not an id of the configured registry",
-                    Shown(&id)
+                    id.describe()
                 )));
             }
             match tokio::time::timeout(bound, registry.fetch(&id)).await {
@@ -194,7 +194,7 @@ impl SchemaCache {
                 Ok(Err(error)) => Err(Arc::from(error.message())),
                 Err(_) => Err(Arc::from(format!(
                     "{}: the registry did not answer within {} ms",
-                    Shown(&id),
+                    id.describe(),
                     bound.as_millis()
                 ))),
             }

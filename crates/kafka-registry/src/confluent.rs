@@ -12,7 +12,7 @@ use futures_util::future::BoxFuture;
 use kafka_core::{DataFormat, NamedSchema, RegisteredSchema, SchemaId};
 use serde::Deserialize;
 
-use crate::{RegistryError, SchemaRegistry, Shown};
+use crate::{RegistryError, SchemaRegistry};
 
 /// The media type the registry's clients ask for.
 const ACCEPT: &str = "application/vnd.schemaregistry.v1+json";
@@ -320,7 +320,7 @@ impl ConfluentRegistry {
     }
 
     async fn fetch_id(&self, id: &SchemaId) -> Result<RegisteredSchema, RegistryError> {
-        let what = Shown(id).to_string();
+        let what = id.describe();
         let path = match id {
             SchemaId::Confluent(n) => format!("/schemas/ids/{n}"),
             SchemaId::ConfluentGuid(guid) => format!("/schemas/guids/{}", guid.hyphenated()),

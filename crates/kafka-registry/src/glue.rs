@@ -5,7 +5,7 @@ use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use kafka_core::{DataFormat, RegisteredSchema, SchemaId};
 
-use crate::{RegistryError, SchemaRegistry, Shown};
+use crate::{RegistryError, SchemaRegistry};
 
 /// The AWS Glue Schema Registry, through the AWS SDK: writer schemas by the schema-version
 /// UUID that Glue framing (or the event source mapping's metadata) names. Glue schemas
@@ -36,7 +36,7 @@ impl GlueRegistry {
         let SchemaId::Glue(version) = id else {
             return Err(RegistryError::new(format!(
                 "{}: not an AWS Glue schema version",
-                Shown(id)
+                id.describe()
             )));
         };
         let answer = self
@@ -50,7 +50,7 @@ impl GlueRegistry {
                 let message: String = e.message().unwrap_or_default().chars().take(200).collect();
                 RegistryError::new(format!(
                     "{}: AWS Glue answered GetSchemaVersion with {code}{}",
-                    Shown(id),
+                    id.describe(),
                     if message.is_empty() {
                         String::new()
                     } else {
@@ -61,7 +61,7 @@ impl GlueRegistry {
         let text = answer.schema_definition().ok_or_else(|| {
             RegistryError::new(format!(
                 "{}: AWS Glue's answer has no schema definition",
-                Shown(id)
+                id.describe()
             ))
         })?;
         let format = answer

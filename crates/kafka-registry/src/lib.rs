@@ -57,8 +57,6 @@ mod confluent;
 #[cfg_attr(docsrs, doc(cfg(feature = "glue")))]
 mod glue;
 
-use std::fmt;
-
 use futures_util::future::BoxFuture;
 pub use kafka_core::{NamedSchema, RegisteredSchema, SchemaId};
 
@@ -110,14 +108,5 @@ impl RegistryError {
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
-    }
-}
-
-/// A registry's schema as JSON describes it, for the messages.
-pub(crate) struct Shown<'a>(pub(crate) &'a SchemaId);
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.describe())
     }
 }

@@ -8,12 +8,15 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
+mod common;
+
+use common::cache;
+
 use kafka_avro::AvroSchemas;
 use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{ErrorKind, KafkaConsumer, KafkaEvent, WireFormat};
-use kafka_registry::{ConfluentRegistry, SchemaCache};
 use kafka_vectors::registry::TestRegistry;
 use serde_json::json;
 
@@ -22,15 +25,6 @@ fn learning() -> AvroSchemas {
         .learn_from_registry(true)
         .build()
         .unwrap()
-}
-
-fn cache(server: &TestRegistry) -> SchemaCache {
-    SchemaCache::new(
-        ConfluentRegistry::builder()
-            .url(server.url())
-            .build()
-            .unwrap(),
-    )
 }
 
 #[tokio::test]

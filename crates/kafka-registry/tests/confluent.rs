@@ -7,6 +7,10 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
+mod common;
+
+use common::registry_of;
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -21,13 +25,6 @@ use kafka_core::{
 use kafka_registry::{ConfluentRegistry, Prepared, SchemaCache, SchemaRegistry};
 use kafka_vectors::registry::{Misbehave, TestRegistry};
 use serde_json::json;
-
-fn registry_of(server: &TestRegistry) -> ConfluentRegistry {
-    ConfluentRegistry::builder()
-        .url(server.url())
-        .build()
-        .unwrap()
-}
 
 fn entry(subject: &str) -> (u32, Uuid, String) {
     let e = kafka_vectors::registered(subject);

@@ -7,23 +7,17 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
+mod common;
+
+use common::cache;
+
 use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{ErrorKind, KafkaConsumer, KafkaEvent};
 use kafka_json::JsonValue;
-use kafka_registry::{ConfluentRegistry, SchemaCache};
 use kafka_vectors::registry::TestRegistry;
 use serde_json::json;
-
-fn cache(server: &TestRegistry) -> SchemaCache {
-    SchemaCache::new(
-        ConfluentRegistry::builder()
-            .url(server.url())
-            .build()
-            .unwrap(),
-    )
-}
 
 #[tokio::test]
 async fn payloads_matching_the_registrys_json_schema_decode_and_others_fail_alone() {

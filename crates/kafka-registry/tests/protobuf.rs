@@ -7,6 +7,10 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
+mod common;
+
+use common::cache;
+
 use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent_protobuf;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
@@ -17,7 +21,6 @@ use kafka_core::{
 };
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
 use kafka_protobuf::testing::canonical_json;
-use kafka_registry::{ConfluentRegistry, SchemaCache};
 use kafka_vectors::registry::TestRegistry;
 use serde_json::{Value, json};
 
@@ -46,15 +49,6 @@ impl Codec for Canonical {
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
         self.0.decode(payload).map(|m| canonical_json(&m))
     }
-}
-
-fn cache(server: &TestRegistry) -> SchemaCache {
-    SchemaCache::new(
-        ConfluentRegistry::builder()
-            .url(server.url())
-            .build()
-            .unwrap(),
-    )
 }
 
 #[tokio::test]

@@ -75,11 +75,6 @@ impl TestRegistry {
         self.lock().overrides.push((prefix.to_owned(), how));
     }
 
-    /// Stops misbehaving.
-    pub fn behave(&self) {
-        self.lock().overrides.clear();
-    }
-
     /// Requires this `Authorization` header value (401 otherwise).
     pub fn require_auth(&self, header: &str) {
         self.lock().auth = Some(header.to_owned());
