@@ -71,8 +71,8 @@ pub use codec::{Bytes, Codec, DecodeError, Parsed, Payload, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, Records, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
-    EventSource, Header, Headers, KafkaEvent, PartitionRecords, RawPayload, RawRecord,
-    RecordProblem,
+    EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
+    RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
 pub use framing::{Framing, WireFormat};
 pub use record::ConsumerRecord;

@@ -21,6 +21,11 @@ pub(crate) enum Command {
     /// Report each key's and value's framing (wire format, schema id, message indexes,
     /// compression) and first bytes; no schema needed.
     Inspect(InspectArgs),
+    /// A local event source mapping: read a Kafka broker, batch the records as Lambda's
+    /// Kafka event source mapping does, invoke the function (or print each event), commit
+    /// offsets after each success, retry failures.
+    #[cfg(feature = "source")]
+    Run(Box<RunArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -112,4 +117,145 @@ fn parse_format(text: &str) -> Result<FormatName, String> {
 /// The library's own names of wire formats.
 fn parse_wire(text: &str) -> Result<WireFormat, String> {
     text.parse()
+}
+
+/// Where a consumer group without committed offsets starts.
+#[cfg(feature = "source")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StartingPosition {
+    /// The oldest record the broker keeps.
+    TrimHorizon,
+    /// Records produced from now on.
+    Latest,
+}
+
+/// The kind of cluster the events say they come from.
+#[cfg(feature = "source")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum EventSourceKind {
+    /// Amazon MSK: `"eventSource":"aws:kafka"` and an `eventSourceArn`.
+    Msk,
+    /// Self-managed Kafka: `"eventSource":"SelfManagedKafka"`.
+    SelfManaged,
+}
+
+/// The registry whose framing the mapping removes (record format SOURCE).
+#[cfg(feature = "source")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RegistryKind {
+    /// Confluent: a `0x00` + id header is removed, the id goes in `*SchemaMetadata`.
+    Confluent,
+    /// AWS Glue: the `0x03` header is removed (a zlib payload inflated), the schema
+    /// version goes in `*SchemaMetadata`.
+    Glue,
+}
+
+#[cfg(feature = "source")]
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["invoke", "print"]))]
+pub(crate) struct RunArgs {
+    /// The brokers to bootstrap from, `host:port[,host:port...]`.
+    #[arg(long, value_name = "SERVERS")]
+    pub(crate) bootstrap_servers: String,
+
+    /// A topic to read; repeat the option (or separate with commas) for more.
+    #[arg(long, value_name = "TOPIC", required = true, value_delimiter = ',')]
+    pub(crate) topic: Vec<String>,
+
+    /// The consumer group whose offsets the mapping commits.
+    #[arg(long, value_name = "GROUP", default_value = "lambda-kafka-run")]
+    pub(crate) consumer_group: String,
+
+    /// Where the group starts when it has no committed offset.
+    #[arg(long, value_enum, default_value = "latest")]
+    pub(crate) starting_position: StartingPosition,
+
+    /// The most records in one invocation (1 to 10,000).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub(crate) batch_size: u32,
+
+    /// The longest the mapping gathers records before invoking, in milliseconds
+    /// (at most 300,000).
+    #[arg(long, value_name = "MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(0..=300_000))]
+    pub(crate) batching_window_ms: u64,
+
+    /// The envelope: msk (`aws:kafka` with an `eventSourceArn`) or self-managed.
+    #[arg(long, value_enum, default_value = "self-managed")]
+    pub(crate) event_source: EventSourceKind,
+
+    /// The `eventSourceArn` of MSK events.
+    #[arg(
+        long,
+        value_name = "ARN",
+        default_value = "arn:aws:kafka:us-east-1:000000000000:cluster/local/00000000-0000-0000-0000-000000000000-1"
+    )]
+    pub(crate) event_source_arn: String,
+
+    /// Invoke the function at this URL (cargo lambda watch's
+    /// `http://127.0.0.1:9000/2015-03-31/functions/NAME/invocations`, or any
+    /// Lambda-compatible invoke URL over HTTP).
+    #[arg(long, value_name = "URL")]
+    pub(crate) invoke: Option<String>,
+
+    /// Print each event as one JSON line instead of invoking; a printed batch counts as
+    /// processed.
+    #[arg(long)]
+    pub(crate) print: bool,
+
+    /// Retries of a failed batch or record after its first attempt; -1 for no limit
+    /// (Lambda's default).
+    #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-1..=10_000))]
+    pub(crate) max_retries: i64,
+
+    /// The oldest a record may be, by its timestamp, when it is sent, in seconds; -1 for
+    /// no limit (Lambda's default).
+    #[arg(long, value_name = "SECONDS", default_value_t = -1, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-1..=604_800))]
+    pub(crate) maximum_record_age: i64,
+
+    /// Keep each discarded batch here, as Lambda's S3 on-failure destination does;
+    /// without it a discarded batch is only reported.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) on_failure_dir: Option<PathBuf>,
+
+    /// Deliver records as a mapping with this schema registry does with record format
+    /// SOURCE: the framing removed, `keySchemaMetadata` / `valueSchemaMetadata` added.
+    #[arg(long, value_enum, value_name = "REGISTRY")]
+    pub(crate) schema_registry: Option<RegistryKind>,
+
+    /// The Confluent Schema Registry that says each id's `dataFormat` (with
+    /// `--schema-registry confluent`); AWS Glue is asked with the environment's AWS
+    /// configuration.
+    #[arg(long, value_name = "URL")]
+    pub(crate) schema_registry_url: Option<String>,
+
+    /// The registry's credentials, USER:SECRET; SCHEMA_REGISTRY_AUTH in the environment
+    /// otherwise.
+    #[arg(
+        long,
+        value_name = "USER:SECRET",
+        env = "SCHEMA_REGISTRY_AUTH",
+        hide_env_values = true
+    )]
+    pub(crate) schema_registry_auth: Option<String>,
+
+    /// The longest one invocation may take, in seconds; a slower one fails its batch.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900.0)]
+    pub(crate) function_timeout: f64,
+
+    /// The `functionArn` written in on-failure records.
+    #[arg(
+        long,
+        value_name = "ARN",
+        default_value = "arn:aws:lambda:us-east-1:000000000000:function:local"
+    )]
+    pub(crate) function_arn: String,
+
+    /// A librdkafka setting, KEY=VALUE (`security.protocol=SASL_SSL`, ...); repeatable.
+    #[arg(long = "kafka-config", value_name = "KEY=VALUE")]
+    pub(crate) kafka_config: Vec<String>,
+
+    /// Stop (exit status 0) once nothing has arrived and nothing waits for this many
+    /// seconds; without it the mapping runs until interrupted.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) exit_when_idle: Option<f64>,
 }

@@ -3,6 +3,7 @@
 //! ```text
 //! lambda-kafka decode [EVENT] --key-format F --value-format F [--wire-format W] [--keep-going]
 //! lambda-kafka inspect [EVENT]
+//! lambda-kafka run --bootstrap-servers B --topic T ... (--invoke URL | --print)
 //! ```
 //!
 //! Exit status: 0 when every record decoded; 1 when a record failed (without
@@ -13,6 +14,8 @@ mod args;
 mod codec;
 mod decode;
 mod inspect;
+#[cfg(feature = "source")]
+mod run;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -38,6 +41,11 @@ fn main() -> ExitCode {
             Err(usage) => usage_error(&usage),
         },
         args::Command::Inspect(options) => match inspect::run(&options) {
+            Ok(status) => ExitCode::from(status),
+            Err(usage) => usage_error(&usage),
+        },
+        #[cfg(feature = "source")]
+        args::Command::Run(options) => match run::run(&options) {
             Ok(status) => ExitCode::from(status),
             Err(usage) => usage_error(&usage),
         },

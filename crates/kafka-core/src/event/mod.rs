@@ -12,6 +12,7 @@
 
 mod headers;
 mod lenient;
+mod on_failure;
 mod read;
 mod record;
 mod write;
@@ -22,6 +23,9 @@ use std::fmt;
 use serde::Deserialize as _;
 
 pub use self::headers::{Header, Headers};
+pub use self::on_failure::{
+    KafkaBatchInfo, OnFailureRecord, RecordsInfo, RequestContext, ResponseContext,
+};
 pub use self::record::{RawPayload, RawRecord, RecordProblem};
 use crate::error::Error;
 

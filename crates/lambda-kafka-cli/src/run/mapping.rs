@@ -1,0 +1,610 @@
+//! The event source mapping's bookkeeping, without a broker or a function: which records
+//! wait for the function, which batch goes next, what a batch's outcome does to them, and
+//! which offsets may be committed.
+//!
+//! Each partition keeps its fetched records that are not settled yet, in offset order.
+//! A batch takes a leading run of each ready partition's records. A record is settled when
+//! the function took it, or when it was discarded (its retries spent, or too old); a
+//! partition's offset to commit is its first unsettled record's, so a commit never passes
+//! a record not yet processed.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The first pause before a failed partition is tried again; it doubles with each
+/// consecutive failure, up to [`MAX_BACKOFF`].
+pub(crate) const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// The longest pause between two attempts.
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// One fetched record, already written as the JSON object the event carries.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub(crate) topic: Arc<str>,
+    pub(crate) partition: i32,
+    pub(crate) offset: i64,
+    /// Epoch milliseconds, when the record has a timestamp.
+    pub(crate) timestamp: Option<i64>,
+    /// The record as the event writes it.
+    pub(crate) json: String,
+    /// How many invocations it was part of.
+    pub(crate) attempts: u32,
+}
+
+/// Limits of the mapping, as its configuration sets them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// The most records in one batch.
+    pub(crate) batch_size: usize,
+    /// The most bytes of records in one batch (the event's envelope is counted apart).
+    pub(crate) max_bytes: usize,
+    /// Retries after the first attempt; `None` for no limit.
+    pub(crate) max_retries: Option<u32>,
+    /// The oldest a record may be, by its timestamp, when a batch is made.
+    pub(crate) max_age: Option<Duration>,
+}
+
+/// Why records were given up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Condition {
+    /// They failed on every attempt the retries allow.
+    RetryAttemptsExhausted,
+    /// They were older than the maximum record age.
+    RecordAgeExceeded,
+    /// One record alone is larger than an invocation's payload.
+    PayloadTooLarge,
+}
+
+impl Condition {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::RetryAttemptsExhausted => "RetryAttemptsExhausted",
+            Self::RecordAgeExceeded => "RecordAgeExceeded",
+            Self::PayloadTooLarge => "PayloadTooLarge",
+        }
+    }
+}
+
+/// Records given up on together, for the on-failure destination.
+#[derive(Debug)]
+pub(crate) struct Discarded {
+    pub(crate) condition: Condition,
+    pub(crate) records: Vec<Stored>,
+}
+
+/// What the function made of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Every record was processed.
+    Success,
+    /// The records named (`topic-partition`, offset) failed; the rest were processed.
+    Partial(Vec<(String, i64)>),
+    /// The invocation failed as a whole.
+    Failed,
+}
+
+/// A batch taken from the mapping: how many leading records of which partitions.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// (partition index, number of leading records).
+    taken: Vec<(usize, usize)>,
+    /// The records, in partition order then offset order.
+    pub(crate) records: Vec<Stored>,
+}
+
+impl Batch {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Whether the batch holds the record `topic-partition` at `offset`.
+    pub(crate) fn contains(&self, topic_partition: &str, offset: i64) -> bool {
+        self.records
+            .iter()
+            .any(|r| r.offset == offset && name(&r.topic, r.partition) == topic_partition)
+    }
+}
+
+/// `topic-partition`, as the event names a partition.
+pub(crate) fn name(topic: &str, partition: i32) -> String {
+    format!("{topic}-{partition}")
+}
+
+#[derive(Debug)]
+struct Partition {
+    topic: Arc<str>,
+    partition: i32,
+    /// Fetched records not settled yet, in offset order.
+    waiting: VecDeque<Stored>,
+    /// The offset after the last record fetched.
+    next_offset: i64,
+    /// The last offset committed (or known committed), if any.
+    committed: Option<i64>,
+    /// Not before then: the partition failed and waits to be retried.
+    retry_at: Option<Instant>,
+    /// Failures in a row, for the backoff.
+    failures: u32,
+}
+
+impl Partition {
+    fn ready(&self, now: Instant) -> bool {
+        !self.waiting.is_empty() && self.retry_at.is_none_or(|at| at <= now)
+    }
+
+    /// Where the group's offset should stand: the first unsettled record.
+    fn position(&self) -> i64 {
+        self.waiting.front().map_or(self.next_offset, |r| r.offset)
+    }
+
+    fn backoff(&mut self, now: Instant) {
+        self.failures += 1;
+        let factor = 1u32 << self.failures.saturating_sub(1).min(16);
+        self.retry_at = Some(now + (FIRST_BACKOFF * factor).min(MAX_BACKOFF));
+    }
+}
+
+/// The mapping's state over every partition it was given.
+#[derive(Debug)]
+pub(crate) struct Mapping {
+    limits: Limits,
+    partitions: Vec<Partition>,
+}
+
+impl Mapping {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            partitions: Vec::new(),
+        }
+    }
+
+    fn index(&mut self, topic: &str, partition: i32) -> Option<usize> {
+        self.partitions
+            .iter()
+            .position(|p| p.partition == partition && &*p.topic == topic)
+    }
+
+    /// Takes a fetched record. A record at or below one already fetched (the consumer
+    /// fetched it again) is dropped.
+    pub(crate) fn push(&mut self, record: Stored) {
+        let index = match self.index(&record.topic, record.partition) {
+            Some(index) => index,
+            None => {
+                self.partitions.push(Partition {
+                    topic: Arc::clone(&record.topic),
+                    partition: record.partition,
+                    waiting: VecDeque::new(),
+                    next_offset: record.offset,
+                    committed: None,
+                    retry_at: None,
+                    failures: 0,
+                });
+                self.partitions.len() - 1
+            }
+        };
+        let partition = &mut self.partitions[index];
+        if record.offset < partition.next_offset {
+            return;
+        }
+        partition.next_offset = record.offset + 1;
+        partition.waiting.push_back(record);
+    }
+
+    /// Forgets a partition the consumer no longer owns: its unsettled records are left to
+    /// the group's next owner, which starts at the last commit.
+    pub(crate) fn revoke(&mut self, topic: &str, partition: i32) {
+        if let Some(index) = self.index(topic, partition) {
+            self.partitions.remove(index);
+        }
+    }
+
+    /// Records of a partition waiting (unsettled), for pausing the fetch of a backlog.
+    pub(crate) fn waiting(&self, topic: &str, partition: i32) -> usize {
+        self.partitions
+            .iter()
+            .find(|p| p.partition == partition && &*p.topic == topic)
+            .map_or(0, |p| p.waiting.len())
+    }
+
+    /// Whether any record is unsettled.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.partitions.iter().all(|p| p.waiting.is_empty())
+    }
+
+    /// Records that could go in a batch now, and their bytes, up to the limits.
+    pub(crate) fn ready(&self, now: Instant) -> (usize, usize) {
+        let (mut count, mut bytes) = (0, 0);
+        for p in self.partitions.iter().filter(|p| p.ready(now)) {
+            for r in &p.waiting {
+                if count == self.limits.batch_size || bytes + r.json.len() > self.limits.max_bytes {
+                    return (count, bytes);
+                }
+                count += 1;
+                bytes += r.json.len();
+            }
+        }
+        (count, bytes)
+    }
+
+    /// Whether a batch made now would be full (by records or bytes).
+    pub(crate) fn full(&self, now: Instant) -> bool {
+        let (count, bytes) = self.ready(now);
+        let next_fits = self
+            .partitions
+            .iter()
+            .filter(|p| p.ready(now))
+            .flat_map(|p| p.waiting.iter())
+            .nth(count)
+            .is_none_or(|next| bytes + next.json.len() <= self.limits.max_bytes);
+        count == self.limits.batch_size || (count > 0 && !next_fits)
+    }
+
+    /// The earliest time a partition waiting out its backoff becomes ready.
+    pub(crate) fn next_retry(&self) -> Option<Instant> {
+        self.partitions
+            .iter()
+            .filter(|p| !p.waiting.is_empty())
+            .filter_map(|p| p.retry_at)
+            .min()
+    }
+
+    /// Gives up on records too old for the maximum record age and on records too large
+    /// for any invocation, at the front of each ready partition.
+    pub(crate) fn discard_unsendable(&mut self, now: Instant, now_millis: i64) -> Vec<Discarded> {
+        let oldest = self.limits.max_age.map(|age| {
+            now_millis.saturating_sub(i64::try_from(age.as_millis()).unwrap_or(i64::MAX))
+        });
+        let mut too_old = Vec::new();
+        let mut too_large = Vec::new();
+        for p in self.partitions.iter_mut().filter(|p| p.ready(now)) {
+            while let Some(front) = p.waiting.front() {
+                let old = oldest.is_some_and(|limit| front.timestamp.is_some_and(|t| t < limit));
+                let large = front.json.len() > self.limits.max_bytes;
+                if !old && !large {
+                    break;
+                }
+                let Some(record) = p.waiting.pop_front() else {
+                    break;
+                };
+                if old {
+                    too_old.push(record);
+                } else {
+                    too_large.push(record);
+                }
+            }
+        }
+        [
+            (Condition::RecordAgeExceeded, too_old),
+            (Condition::PayloadTooLarge, too_large),
+        ]
+        .into_iter()
+        .filter(|(_, records)| !records.is_empty())
+        .map(|(condition, records)| Discarded { condition, records })
+        .collect()
+    }
+
+    /// The next batch: the leading records of each ready partition, in partition order,
+    /// up to the batch size and the payload limit. The records stay unsettled until
+    /// [`Mapping::settle`].
+    pub(crate) fn next_batch(&mut self, now: Instant) -> Batch {
+        let mut batch = Batch::default();
+        let mut bytes = 0;
+        'partitions: for (index, p) in self.partitions.iter().enumerate() {
+            if !p.ready(now) {
+                continue;
+            }
+            let mut taken = 0;
+            for r in &p.waiting {
+                if batch.records.len() == self.limits.batch_size
+                    || bytes + r.json.len() > self.limits.max_bytes
+                {
+                    if taken > 0 {
+                        batch.taken.push((index, taken));
+                    }
+                    break 'partitions;
+                }
+                bytes += r.json.len();
+                taken += 1;
+                batch.records.push(r.clone());
+            }
+            if taken > 0 {
+                batch.taken.push((index, taken));
+            }
+        }
+        for r in &mut batch.records {
+            r.attempts += 1;
+        }
+        batch
+    }
+
+    /// Applies the function's outcome to the batch's records: those processed are settled,
+    /// the failed ones wait for their retry (their partition backs off), and those whose
+    /// retries are spent are returned, discarded.
+    pub(crate) fn settle(
+        &mut self,
+        batch: Batch,
+        outcome: &Outcome,
+        now: Instant,
+    ) -> Vec<Discarded> {
+        let failed: Option<HashSet<(&str, i64)>> = match outcome {
+            Outcome::Success => Some(HashSet::new()),
+            Outcome::Partial(items) => Some(items.iter().map(|(p, o)| (p.as_str(), *o)).collect()),
+            Outcome::Failed => None,
+        };
+        let mut given_up = Vec::new();
+        let mut records = batch.records.into_iter();
+        for (index, count) in batch.taken {
+            let Some(p) = self.partitions.get_mut(index) else {
+                continue;
+            };
+            let partition_name = name(&p.topic, p.partition);
+            let mut kept = VecDeque::new();
+            let mut any_failed = false;
+            for _ in 0..count {
+                // The batch's copy carries the attempt count.
+                let (Some(record), Some(_)) = (records.next(), p.waiting.pop_front()) else {
+                    break;
+                };
+                let record_failed = failed
+                    .as_ref()
+                    .is_none_or(|set| set.contains(&(partition_name.as_str(), record.offset)));
+                if !record_failed {
+                    continue;
+                }
+                any_failed = true;
+                let spent = self
+                    .limits
+                    .max_retries
+                    .is_some_and(|retries| record.attempts > retries);
+                if spent {
+                    given_up.push(record);
+                } else {
+                    kept.push_back(record);
+                }
+            }
+            // The failed records go back in front, in their order.
+            while let Some(record) = kept.pop_back() {
+                p.waiting.push_front(record);
+            }
+            if any_failed {
+                p.backoff(now);
+            } else {
+                p.failures = 0;
+                p.retry_at = None;
+            }
+        }
+        if given_up.is_empty() {
+            Vec::new()
+        } else {
+            vec![Discarded {
+                condition: Condition::RetryAttemptsExhausted,
+                records: given_up,
+            }]
+        }
+    }
+
+    /// The offsets to commit: each partition whose first unsettled offset moved since the
+    /// last commit, as (topic, partition, next offset to read).
+    pub(crate) fn to_commit(&self) -> Vec<(Arc<str>, i32, i64)> {
+        self.partitions
+            .iter()
+            .filter(|p| p.committed != Some(p.position()))
+            .map(|p| (Arc::clone(&p.topic), p.partition, p.position()))
+            .collect()
+    }
+
+    /// Records that the offsets were committed.
+    pub(crate) fn committed(&mut self, offsets: &[(Arc<str>, i32, i64)]) {
+        for (topic, partition, offset) in offsets {
+            if let Some(index) = self.index(topic, *partition) {
+                self.partitions[index].committed = Some(*offset);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits {
+            batch_size: 100,
+            max_bytes: 1000,
+            max_retries: Some(2),
+            max_age: None,
+        }
+    }
+
+    fn record(topic: &str, partition: i32, offset: i64) -> Stored {
+        Stored {
+            topic: topic.into(),
+            partition,
+            offset,
+            timestamp: Some(1000 + offset),
+            json: format!("{{\"offset\":{offset}}}"),
+            attempts: 0,
+        }
+    }
+
+    fn filled(limits: Limits, records: &[(&str, i32, i64)]) -> Mapping {
+        let mut mapping = Mapping::new(limits);
+        for (t, p, o) in records {
+            mapping.push(record(t, *p, *o));
+        }
+        mapping
+    }
+
+    fn offsets(batch: &Batch) -> Vec<(String, i64)> {
+        batch
+            .records
+            .iter()
+            .map(|r| (name(&r.topic, r.partition), r.offset))
+            .collect()
+    }
+
+    fn commits(mapping: &Mapping) -> Vec<(String, i64)> {
+        mapping
+            .to_commit()
+            .into_iter()
+            .map(|(t, p, o)| (name(&t, p), o))
+            .collect()
+    }
+
+    fn later(now: Instant) -> Instant {
+        now + MAX_BACKOFF
+    }
+
+    #[test]
+    fn a_batch_groups_partitions_in_offset_order_up_to_the_batch_size() {
+        let limits = Limits {
+            batch_size: 3,
+            ..limits()
+        };
+        let mut mapping = filled(
+            limits,
+            &[("a", 0, 5), ("b", 1, 9), ("a", 0, 6), ("b", 1, 10)],
+        );
+        let now = Instant::now();
+        let batch = mapping.next_batch(now);
+        assert_eq!(
+            offsets(&batch),
+            [("a-0".into(), 5), ("a-0".into(), 6), ("b-1".into(), 9)]
+        );
+        assert!(mapping.full(now));
+        mapping.settle(batch, &Outcome::Success, now);
+        assert_eq!(commits(&mapping), [("a-0".into(), 7), ("b-1".into(), 10)]);
+        assert_eq!(offsets(&mapping.next_batch(now)), [("b-1".into(), 10)]);
+    }
+
+    #[test]
+    fn a_batch_stops_before_the_payload_limit() {
+        let limits = Limits {
+            max_bytes: 30,
+            ..limits()
+        };
+        // Each record is 12 bytes of JSON: two fit in 30.
+        let mut mapping = filled(limits, &[("a", 0, 1), ("a", 0, 2), ("a", 0, 3)]);
+        let now = Instant::now();
+        assert_eq!(mapping.ready(now), (2, 24));
+        assert!(mapping.full(now));
+        assert_eq!(mapping.next_batch(now).records.len(), 2);
+    }
+
+    #[test]
+    fn nothing_is_committed_past_a_failed_record() {
+        let mut mapping = filled(
+            limits(),
+            &[("a", 0, 1), ("a", 0, 2), ("a", 0, 3), ("b", 0, 7)],
+        );
+        let now = Instant::now();
+        let batch = mapping.next_batch(now);
+        let outcome = Outcome::Partial(vec![("a-0".into(), 2)]);
+        assert!(mapping.settle(batch, &outcome, now).is_empty());
+        // a-0: 1 was processed, 2 failed, 3 was processed: the commit stops at 2.
+        assert_eq!(commits(&mapping), [("a-0".into(), 2), ("b-0".into(), 8)]);
+        let committed = mapping.to_commit();
+        mapping.committed(&committed);
+        assert!(mapping.to_commit().is_empty());
+        // The failed partition waits out its backoff; then only the failed record is
+        // retried.
+        assert!(mapping.next_batch(now).is_empty());
+        assert_eq!(mapping.next_retry(), Some(now + FIRST_BACKOFF));
+        let retry = mapping.next_batch(later(now));
+        assert_eq!(offsets(&retry), [("a-0".into(), 2)]);
+        assert_eq!(retry.records[0].attempts, 2);
+        mapping.settle(retry, &Outcome::Success, later(now));
+        assert_eq!(commits(&mapping), [("a-0".into(), 4)]);
+        assert!(mapping.is_idle());
+    }
+
+    #[test]
+    fn a_failed_invocation_retries_the_whole_batch_then_discards_it() {
+        let mut mapping = filled(limits(), &[("a", 0, 1), ("b", 0, 1)]);
+        let mut now = Instant::now();
+        for attempt in 1..=3 {
+            let batch = mapping.next_batch(now);
+            assert_eq!(batch.records.len(), 2, "attempt {attempt}");
+            assert!(batch.records.iter().all(|r| r.attempts == attempt));
+            let discarded = mapping.settle(batch, &Outcome::Failed, now);
+            if attempt < 3 {
+                assert!(discarded.is_empty());
+                assert_eq!(commits(&mapping), [("a-0".into(), 1), ("b-0".into(), 1)]);
+            } else {
+                // Two retries after the first attempt: the third failure gives up.
+                assert_eq!(discarded.len(), 1);
+                assert_eq!(discarded[0].condition, Condition::RetryAttemptsExhausted);
+                assert_eq!(discarded[0].records.len(), 2);
+            }
+            now = later(now);
+        }
+        assert_eq!(commits(&mapping), [("a-0".into(), 2), ("b-0".into(), 2)]);
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_bounded() {
+        let mut mapping = filled(
+            Limits {
+                max_retries: None,
+                ..limits()
+            },
+            &[("a", 0, 1)],
+        );
+        let mut now = Instant::now();
+        let mut pauses = Vec::new();
+        for _ in 0..8 {
+            let batch = mapping.next_batch(now);
+            assert_eq!(batch.records.len(), 1);
+            assert!(mapping.settle(batch, &Outcome::Failed, now).is_empty());
+            let at = mapping.next_retry().expect("a retry");
+            pauses.push((at - now).as_millis());
+            now = at;
+        }
+        assert_eq!(pauses, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    }
+
+    #[test]
+    fn old_and_oversized_records_are_discarded_before_a_batch() {
+        let limits = Limits {
+            max_age: Some(Duration::from_secs(1)),
+            max_bytes: 14,
+            ..limits()
+        };
+        let mut mapping = Mapping::new(limits);
+        let mut old = record("a", 0, 1);
+        old.timestamp = Some(0);
+        mapping.push(old);
+        let mut large = record("a", 0, 2);
+        large.json = "x".repeat(15);
+        mapping.push(large);
+        mapping.push(record("a", 0, 3));
+        let discarded = mapping.discard_unsendable(Instant::now(), 2000);
+        let summary: Vec<_> = discarded
+            .iter()
+            .map(|d| {
+                (
+                    d.condition,
+                    d.records.iter().map(|r| r.offset).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (Condition::RecordAgeExceeded, vec![1]),
+                (Condition::PayloadTooLarge, vec![2])
+            ]
+        );
+        assert_eq!(commits(&mapping), [("a-0".into(), 3)]);
+    }
+
+    #[test]
+    fn refetched_records_are_not_delivered_twice() {
+        let mut mapping = filled(limits(), &[("a", 0, 1), ("a", 0, 2), ("a", 0, 1)]);
+        assert_eq!(mapping.waiting("a", 0), 2);
+        mapping.revoke("a", 0);
+        assert_eq!(mapping.waiting("a", 0), 0);
+        assert!(mapping.to_commit().is_empty());
+    }
+}

@@ -1,0 +1,639 @@
+//! `lambda-kafka run`: a local event source mapping. It reads a Kafka broker as a member
+//! of a consumer group, batches records as Lambda's Kafka event source mapping does,
+//! invokes the function (or prints each event), commits offsets after each success and
+//! retries failures; see the README, "Run your function against your Kafka".
+
+mod envelope;
+mod failure;
+mod mapping;
+mod response;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use kafka_core::{DataFormat, SchemaId};
+use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaRegistry};
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::message::{Headers as _, Message as _, Timestamp};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+
+use self::envelope::{Fetched, Registry, Source, Stamp};
+use self::failure::LastAnswer;
+use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
+use crate::args::{EventSourceKind, RegistryKind, RunArgs, StartingPosition};
+
+/// An invocation's payload limit, as Lambda's for a synchronous invocation.
+pub(crate) const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
+/// The longest one poll of the broker waits, so that timers are kept.
+const POLL: Duration = Duration::from_millis(100);
+/// The pause before an unreachable function is tried again.
+const UNREACHABLE_PAUSE: Duration = Duration::from_secs(1);
+
+/// Runs the mapping; `Err` is a usage problem (exit 64), `Ok` the exit status.
+pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
+    let mut target = Target::new(args)?;
+    let mut formats = Formats::new(args)?;
+    let consumer = connect(args)?;
+    let source = Source {
+        event_source: match args.event_source {
+            EventSourceKind::Msk => "aws:kafka",
+            EventSourceKind::SelfManaged => "SelfManagedKafka",
+        },
+        arn: (args.event_source == EventSourceKind::Msk).then(|| args.event_source_arn.clone()),
+        bootstrap_servers: args.bootstrap_servers.clone(),
+    };
+    let batch_size = usize::try_from(args.batch_size).unwrap_or(10_000);
+    let limits = Limits {
+        batch_size,
+        max_bytes: PAYLOAD_LIMIT.saturating_sub(source.overhead(args.topic.len() * 64)),
+        max_retries: u32::try_from(args.max_retries).ok(),
+        max_age: u64::try_from(args.maximum_record_age)
+            .ok()
+            .map(Duration::from_secs),
+    };
+    let mut runner = Runner {
+        mapping: Mapping::new(limits),
+        consumer,
+        source,
+        window: Duration::from_millis(args.batching_window_ms),
+        pause_at: (2 * batch_size).max(100),
+        paused: HashSet::new(),
+        topics: HashMap::new(),
+        args,
+        registry: args.schema_registry.map(|r| match r {
+            RegistryKind::Confluent => Registry::Confluent,
+            RegistryKind::Glue => Registry::Glue,
+        }),
+    };
+    let idle_limit = args
+        .exit_when_idle
+        .map(|s| {
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| "--exit-when-idle takes a number of seconds".to_owned())
+        })
+        .transpose()?;
+    eprintln!(
+        "lambda-kafka run: reading {} from {} as group {}",
+        args.topic.join(", "),
+        args.bootstrap_servers,
+        args.consumer_group
+    );
+    match runner.go(&mut target, &mut formats, idle_limit) {
+        Ok(()) => Ok(0),
+        Err(fatal) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("lambda-kafka run: {fatal}");
+            Ok(1)
+        }
+    }
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Keeps the partitions the group takes away, for the loop to forget.
+#[derive(Default)]
+struct Context {
+    revoked: Mutex<Vec<(String, i32)>>,
+}
+
+impl ClientContext for Context {}
+
+impl ConsumerContext for Context {
+    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(list) = rebalance {
+            let mut revoked = self.revoked.lock().unwrap_or_else(PoisonError::into_inner);
+            for element in list.elements() {
+                revoked.push((element.topic().to_owned(), element.partition()));
+            }
+        }
+    }
+}
+
+fn connect(args: &RunArgs) -> Result<BaseConsumer<Context>, String> {
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", &args.bootstrap_servers)
+        .set("group.id", &args.consumer_group)
+        .set("enable.auto.commit", "false")
+        .set("enable.partition.eof", "false")
+        .set(
+            "auto.offset.reset",
+            match args.starting_position {
+                StartingPosition::TrimHorizon => "earliest",
+                StartingPosition::Latest => "latest",
+            },
+        );
+    for setting in &args.kafka_config {
+        let Some((key, value)) = setting.split_once('=') else {
+            return Err(format!("--kafka-config takes KEY=VALUE, not {setting:?}"));
+        };
+        config.set(key.trim(), value.trim());
+    }
+    let consumer: BaseConsumer<Context> = config
+        .create_with_context(Context::default())
+        .map_err(|e| format!("cannot create the Kafka consumer: {e}"))?;
+    let topics: Vec<&str> = args.topic.iter().map(String::as_str).collect();
+    consumer
+        .subscribe(&topics)
+        .map_err(|e| format!("cannot subscribe to {}: {e}", topics.join(", ")))?;
+    Ok(consumer)
+}
+
+struct Runner<'a> {
+    mapping: Mapping,
+    consumer: BaseConsumer<Context>,
+    source: Source,
+    window: Duration,
+    /// A partition with this many records waiting is paused until half are settled.
+    pause_at: usize,
+    paused: HashSet<(Arc<str>, i32)>,
+    topics: HashMap<String, Arc<str>>,
+    args: &'a RunArgs,
+    registry: Option<Registry>,
+}
+
+impl Runner<'_> {
+    fn go(
+        &mut self,
+        target: &mut Target,
+        formats: &mut Formats,
+        idle_limit: Option<Duration>,
+    ) -> Result<(), String> {
+        let mut window_opened: Option<Instant> = None;
+        let mut last_activity = Instant::now();
+        loop {
+            self.forget_revoked();
+            let now = Instant::now();
+            for discarded in self.mapping.discard_unsendable(now, now_millis()) {
+                self.keep(&discarded, &LastAnswer::default())?;
+                self.commit();
+            }
+            let (ready, _) = self.mapping.ready(now);
+            let wait = if ready > 0 {
+                let opened = *window_opened.get_or_insert(now);
+                if self.mapping.full(now) || now >= opened + self.window {
+                    window_opened = None;
+                    self.invoke(target)?;
+                    last_activity = Instant::now();
+                    continue;
+                }
+                (opened + self.window - now).min(POLL)
+            } else {
+                window_opened = None;
+                if let Some(limit) = idle_limit
+                    && self.mapping.is_idle()
+                    && now.duration_since(last_activity) >= limit
+                {
+                    self.commit();
+                    eprintln!("lambda-kafka run: idle for {limit:?}, stopping");
+                    return Ok(());
+                }
+                self.mapping
+                    .next_retry()
+                    .map_or(POLL, |at| at.saturating_duration_since(now))
+                    .min(POLL)
+            };
+            if self.fetch(wait, formats) {
+                last_activity = Instant::now();
+            }
+        }
+    }
+
+    /// Polls the broker once (waiting up to `wait`), then takes what is already there;
+    /// whether a record arrived.
+    fn fetch(&mut self, wait: Duration, formats: &mut Formats) -> bool {
+        let mut arrived = false;
+        let mut wait = wait;
+        while let Some(polled) = self.consumer.poll(wait) {
+            wait = Duration::ZERO;
+            let message = match polled {
+                Ok(message) => message,
+                Err(e) => {
+                    eprintln!("lambda-kafka run: the consumer reports: {e}");
+                    break;
+                }
+            };
+            let topic = match self.topics.get(message.topic()) {
+                Some(topic) => Arc::clone(topic),
+                None => {
+                    let topic: Arc<str> = message.topic().into();
+                    self.topics
+                        .insert(message.topic().to_owned(), Arc::clone(&topic));
+                    topic
+                }
+            };
+            let headers = message
+                .headers()
+                .map(|headers| headers.iter().map(|h| (h.key, h.value)).collect())
+                .unwrap_or_default();
+            let fetched = Fetched {
+                partition: message.partition(),
+                offset: message.offset(),
+                timestamp: match message.timestamp() {
+                    Timestamp::CreateTime(t) => Stamp::Create(t),
+                    Timestamp::LogAppendTime(t) => Stamp::LogAppend(t),
+                    Timestamp::NotAvailable => Stamp::None,
+                },
+                key: message.key(),
+                value: message.payload(),
+                headers,
+            };
+            let stored = envelope::store(&fetched, &topic, self.registry, &mut |id| formats.of(id));
+            let partition = stored.partition;
+            self.mapping.push(stored);
+            arrived = true;
+            if self.mapping.waiting(&topic, partition) >= self.pause_at
+                && self.paused.insert((Arc::clone(&topic), partition))
+            {
+                self.pause(&topic, partition, true);
+            }
+            if self.mapping.full(Instant::now()) {
+                break;
+            }
+        }
+        arrived
+    }
+
+    fn pause(&self, topic: &str, partition: i32, pause: bool) {
+        let mut list = TopicPartitionList::new();
+        list.add_partition(topic, partition);
+        let done = if pause {
+            self.consumer.pause(&list)
+        } else {
+            self.consumer.resume(&list)
+        };
+        if let Err(e) = done {
+            eprintln!(
+                "lambda-kafka run: cannot pause or resume {}: {e}",
+                name(topic, partition)
+            );
+        }
+    }
+
+    fn forget_revoked(&mut self) {
+        let revoked: Vec<(String, i32)> = std::mem::take(
+            &mut *self
+                .consumer
+                .context()
+                .revoked
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for (topic, partition) in revoked {
+            self.mapping.revoke(&topic, partition);
+            self.paused
+                .retain(|(t, p)| !(**t == *topic && *p == partition));
+        }
+    }
+
+    /// Sends the next batch and settles it.
+    fn invoke(&mut self, target: &mut Target) -> Result<(), String> {
+        let batch = self.mapping.next_batch(Instant::now());
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let event = self.source.event(&batch.records);
+        let ranges = ranges(&batch.records);
+        let attempt = batch.records.iter().map(|r| r.attempts).max().unwrap_or(1);
+        let answer = match target.send(&event) {
+            Sent::Answer(answer) => answer,
+            Sent::Unreachable(why) => {
+                // Not an attempt: the records wait, unchanged, for the function to be up.
+                eprintln!(
+                    "lambda-kafka run: the function cannot be reached ({why}); trying again in {UNREACHABLE_PAUSE:?}"
+                );
+                drop(batch);
+                std::thread::sleep(UNREACHABLE_PAUSE);
+                return Ok(());
+            }
+        };
+        let reading = response::read(
+            answer.status,
+            answer.function_error.as_deref(),
+            &answer.body,
+            &batch,
+        );
+        let said = match &reading.outcome {
+            Outcome::Success => "processed".to_owned(),
+            Outcome::Partial(failed) => format!("{} failed", failed.len()),
+            Outcome::Failed => "the batch failed".to_owned(),
+        };
+        let note = reading
+            .note
+            .as_deref()
+            .map_or(String::new(), |n| format!(": {n}"));
+        eprintln!(
+            "lambda-kafka run: invocation of {} record(s) [{ranges}] (attempt {attempt}): {said}{note}",
+            batch.records.len()
+        );
+        let last = LastAnswer {
+            request_id: answer.request_id,
+            status: answer.status,
+            function_error: match reading.outcome {
+                Outcome::Failed => Some(
+                    answer
+                        .function_error
+                        .unwrap_or_else(|| "Unhandled".to_owned()),
+                ),
+                _ => None,
+            },
+        };
+        for discarded in self.mapping.settle(batch, &reading.outcome, Instant::now()) {
+            self.keep(&discarded, &last)?;
+        }
+        self.commit();
+        self.resume_drained();
+        Ok(())
+    }
+
+    fn resume_drained(&mut self) {
+        let drained: Vec<(Arc<str>, i32)> = self
+            .paused
+            .iter()
+            .filter(|(t, p)| self.mapping.waiting(t, *p) < self.pause_at / 2)
+            .cloned()
+            .collect();
+        for (topic, partition) in drained {
+            self.pause(&topic, partition, false);
+            self.paused.remove(&(topic, partition));
+        }
+    }
+
+    /// Hands discarded records to the on-failure destination, or reports them dropped.
+    fn keep(&self, discarded: &Discarded, last: &LastAnswer) -> Result<(), String> {
+        let ranges = ranges(&discarded.records);
+        let Some(dir) = &self.args.on_failure_dir else {
+            eprintln!(
+                "lambda-kafka run: discarded [{ranges}] ({}); no --on-failure-dir keeps them",
+                discarded.condition.as_str()
+            );
+            return Ok(());
+        };
+        let record = failure::record(
+            discarded,
+            &self.source,
+            &self.args.function_arn,
+            last,
+            now_millis(),
+        );
+        let path = failure::write(dir, &record)?;
+        eprintln!(
+            "lambda-kafka run: discarded [{ranges}] ({}), kept in {}",
+            discarded.condition.as_str(),
+            path.display()
+        );
+        Ok(())
+    }
+
+    /// Commits each partition's offset that moved; a failed commit is tried again after
+    /// the next batch.
+    fn commit(&mut self) {
+        let offsets = self.mapping.to_commit();
+        if offsets.is_empty() {
+            return;
+        }
+        let mut list = TopicPartitionList::new();
+        for (topic, partition, offset) in &offsets {
+            if let Err(e) = list.add_partition_offset(topic, *partition, Offset::Offset(*offset)) {
+                eprintln!(
+                    "lambda-kafka run: cannot commit {}: {e}",
+                    name(topic, *partition)
+                );
+                return;
+            }
+        }
+        match self.consumer.commit(&list, CommitMode::Sync) {
+            Ok(()) => self.mapping.committed(&offsets),
+            Err(e) => eprintln!("lambda-kafka run: the commit failed, to be tried again: {e}"),
+        }
+    }
+}
+
+/// `orders-0 5..9, orders-1 3`, for log lines.
+fn ranges(records: &[mapping::Stored]) -> String {
+    let mut out: Vec<(String, i64, i64)> = Vec::new();
+    for r in records {
+        let here = name(&r.topic, r.partition);
+        match out.last_mut() {
+            Some((p, _, last)) if *p == here => *last = r.offset,
+            _ => out.push((here, r.offset, r.offset)),
+        }
+    }
+    out.iter()
+        .map(|(p, first, last)| {
+            if first == last {
+                format!("{p} {first}")
+            } else {
+                format!("{p} {first}..{last}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The function's answer.
+struct Answer {
+    request_id: String,
+    status: u16,
+    function_error: Option<String>,
+    body: Vec<u8>,
+}
+
+enum Sent {
+    Answer(Answer),
+    /// No answer at all: the function is not there (yet).
+    Unreachable(String),
+}
+
+/// Where events go: an invoke URL, or standard output.
+enum Target {
+    Invoke {
+        agent: ureq::Agent,
+        url: String,
+        count: u64,
+    },
+    Print,
+}
+
+impl Target {
+    fn new(args: &RunArgs) -> Result<Self, String> {
+        let Some(url) = &args.invoke else {
+            return Ok(Self::Print);
+        };
+        if !url.starts_with("http://") {
+            return Err(format!("--invoke takes an http:// URL, not {url}"));
+        }
+        let timeout = Duration::try_from_secs_f64(args.function_timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| "--function-timeout takes a positive number of seconds".to_owned())?;
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .build()
+            .into();
+        Ok(Self::Invoke {
+            agent,
+            url: url.clone(),
+            count: 0,
+        })
+    }
+
+    fn send(&mut self, event: &str) -> Sent {
+        match self {
+            Self::Print => {
+                let mut out = std::io::stdout().lock();
+                let written = writeln!(out, "{event}").and_then(|()| out.flush());
+                match written {
+                    Ok(()) => Sent::Answer(Answer {
+                        request_id: String::new(),
+                        status: 200,
+                        function_error: None,
+                        body: Vec::new(),
+                    }),
+                    Err(e) => Sent::Unreachable(format!("standard output: {e}")),
+                }
+            }
+            Self::Invoke { agent, url, count } => {
+                *count += 1;
+                let sent = agent
+                    .post(url.as_str())
+                    .header("content-type", "application/json")
+                    .send(event.as_bytes());
+                let mut response = match sent {
+                    Ok(response) => response,
+                    Err(ureq::Error::Timeout(_)) => {
+                        return Sent::Answer(Answer {
+                            request_id: format!("local-{}-{count}", std::process::id()),
+                            status: 200,
+                            function_error: Some("TimedOut".to_owned()),
+                            body: b"the invocation timed out".to_vec(),
+                        });
+                    }
+                    Err(e) => return Sent::Unreachable(e.to_string()),
+                };
+                let header = |name: &str| {
+                    response
+                        .headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let request_id = header("x-amzn-requestid")
+                    .or_else(|| header("lambda-runtime-aws-request-id"))
+                    .unwrap_or_else(|| format!("local-{}-{count}", std::process::id()));
+                let function_error = header("x-amz-function-error");
+                let status = response.status().as_u16();
+                let body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(u64::try_from(PAYLOAD_LIMIT).unwrap_or(u64::MAX))
+                    .read_to_vec();
+                match body {
+                    Ok(body) => Sent::Answer(Answer {
+                        request_id,
+                        status,
+                        function_error,
+                        body,
+                    }),
+                    Err(ureq::Error::Timeout(_)) => Sent::Answer(Answer {
+                        request_id,
+                        status: 200,
+                        function_error: Some("TimedOut".to_owned()),
+                        body: b"the invocation timed out".to_vec(),
+                    }),
+                    Err(e) => Sent::Answer(Answer {
+                        request_id,
+                        status,
+                        function_error: Some("Unhandled".to_owned()),
+                        body: format!("the answer could not be read: {e}").into_bytes(),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Each schema id's `dataFormat`, asked of the registry once.
+struct Formats {
+    runtime: Option<tokio::runtime::Runtime>,
+    registry: Option<Box<dyn SchemaRegistry>>,
+    known: HashMap<SchemaId, Option<DataFormat>>,
+}
+
+impl Formats {
+    fn new(args: &RunArgs) -> Result<Self, String> {
+        let none = Self {
+            runtime: None,
+            registry: None,
+            known: HashMap::new(),
+        };
+        let Some(kind) = args.schema_registry else {
+            if args.schema_registry_url.is_some() {
+                return Err("--schema-registry-url needs --schema-registry confluent".to_owned());
+            }
+            return Ok(none);
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the schema lookups: {e}"))?;
+        let registry: Box<dyn SchemaRegistry> = match kind {
+            RegistryKind::Glue => {
+                if args.schema_registry_url.is_some() {
+                    return Err(
+                        "--schema-registry-url is for --schema-registry confluent".to_owned()
+                    );
+                }
+                Box::new(runtime.block_on(GlueRegistry::from_env()))
+            }
+            RegistryKind::Confluent => {
+                let Some(urls) = &args.schema_registry_url else {
+                    eprintln!(
+                        "lambda-kafka run: without --schema-registry-url, *SchemaMetadata has no dataFormat"
+                    );
+                    return Ok(none);
+                };
+                let mut builder = ConfluentRegistry::builder().urls(urls);
+                if let Some(pair) = &args.schema_registry_auth {
+                    builder = builder
+                        .basic_auth_pair(pair)
+                        .map_err(|e| format!("--schema-registry-auth: {e}"))?;
+                }
+                Box::new(
+                    builder
+                        .build()
+                        .map_err(|e| format!("--schema-registry-url: {e}"))?,
+                )
+            }
+        };
+        Ok(Self {
+            runtime: Some(runtime),
+            registry: Some(registry),
+            known: HashMap::new(),
+        })
+    }
+
+    fn of(&mut self, id: &SchemaId) -> Option<DataFormat> {
+        let (Some(runtime), Some(registry)) = (&self.runtime, &self.registry) else {
+            return None;
+        };
+        self.known
+            .entry(*id)
+            .or_insert_with(|| match runtime.block_on(registry.fetch(id)) {
+                Ok(schema) => Some(schema.format),
+                Err(e) => {
+                    eprintln!("lambda-kafka run: no dataFormat for {}: {e}", id.describe());
+                    None
+                }
+            })
+            .clone()
+    }
+}
