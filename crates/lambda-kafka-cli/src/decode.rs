@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, RecordError};
+use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, OnFailureRecord, RecordError};
 use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use serde::Serialize;
 use serde_json::Value;
@@ -28,8 +28,7 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
         .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format));
 
     let input = read_event(args.event.as_deref())?;
-    let event = KafkaEvent::from_slice(&input)
-        .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
+    let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
     if args.schema_registry.is_some() || args.glue_registry {
         // Fetch the writer schemas the records name, before decoding them.
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -96,26 +95,42 @@ fn finish(out: &mut impl Write) {
     let _ = out.flush();
 }
 
-pub(crate) fn source_name(path: Option<&Path>) -> String {
-    match path {
-        Some(path) if path != Path::new("-") => path.display().to_string(),
-        _ => "standard input".to_owned(),
-    }
+/// An event read from a file or standard input.
+pub(crate) struct Input {
+    /// The event's JSON.
+    pub(crate) bytes: Vec<u8>,
+    /// Where it came from, for messages.
+    pub(crate) name: String,
 }
 
-pub(crate) fn read_event(path: Option<&Path>) -> Result<Vec<u8>, String> {
-    match path {
-        Some(path) if path != Path::new("-") => {
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-        }
+/// Reads the event from `path`, or standard input when absent or "-". An on-failure
+/// record (what an event source mapping keeps of a discarded batch) gives the event it
+/// holds.
+pub(crate) fn read_event(path: Option<&Path>) -> Result<Input, String> {
+    let (bytes, name) = match path {
+        Some(path) if path != Path::new("-") => (
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            path.display().to_string(),
+        ),
         _ => {
             let mut input = Vec::new();
             io::stdin()
                 .read_to_end(&mut input)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(input)
+            (input, "standard input".to_owned())
         }
+    };
+    // No Lambda Kafka event has this field; an on-failure record always has.
+    let marker: &[u8] = b"\"KafkaBatchInfo\"";
+    if bytes.windows(marker.len()).any(|w| w == marker)
+        && let Ok(record) = OnFailureRecord::from_slice(&bytes)
+    {
+        return Ok(Input {
+            bytes: record.payload.into_bytes(),
+            name: format!("{name} (the on-failure record's payload)"),
+        });
     }
+    Ok(Input { bytes, name })
 }
 
 /// One decoded record, in the contract's field order.

@@ -14,7 +14,7 @@ use kafka_core::{
 use serde::Serialize;
 
 use crate::args::InspectArgs;
-use crate::decode::{ErrorBody, read_event, source_name};
+use crate::decode::{ErrorBody, read_event};
 
 /// How many leading bytes `preview` shows.
 const PREVIEW: usize = 32;
@@ -22,8 +22,7 @@ const PREVIEW: usize = 32;
 /// Prints one line per record; `Err` is a usage problem (exit 64).
 pub(crate) fn run(args: &InspectArgs) -> Result<u8, String> {
     let input = read_event(args.event.as_deref())?;
-    let event = KafkaEvent::from_slice(&input)
-        .map_err(|e| format!("{}: {e}", source_name(args.event.as_deref())))?;
+    let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
     // The consumer reads the records and their base64; the framing is read here, so that
     // a header that cannot be read is reported beside the bytes' length and preview.
     let consumer = KafkaConsumer::with_codecs(Bytes, Bytes).wire_format(WireFormat::Plain);

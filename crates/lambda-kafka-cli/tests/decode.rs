@@ -257,3 +257,27 @@ fn protobuf_without_the_feature_exits_64_naming_it() {
          build lambda-kafka-cli with the `protobuf` feature (cargo install lambda-kafka-cli --features protobuf)\n"
     );
 }
+
+#[test]
+fn an_on_failure_record_is_read_as_the_event_it_holds() {
+    let root = kafka_vectors::dir().join("..");
+    check_vector(
+        &["--value-format", "json"],
+        &root.join("on-failure/json_plain.on-failure.json"),
+        &kafka_vectors::dir().join("json_plain.expected.json"),
+    );
+    let record = std::fs::read_to_string(root.join("on-failure/json_plain.on-failure.json"))
+        .expect("fixture");
+    let inspected = run(&["inspect"], Some(&record));
+    assert!(inspected.status.success(), "{}", stderr(&inspected));
+    assert_eq!(lines(&inspected).len(), 10);
+    // A payload that is no event is named as the record's payload.
+    let mut broken: Value = serde_json::from_str(&record).expect("json");
+    broken["payload"] = json!("{\"records\": 5}");
+    let output = run(&["decode"], Some(&broken.to_string()));
+    assert_eq!(output.status.code(), Some(64));
+    assert_eq!(
+        stderr(&output).trim(),
+        "lambda-kafka: standard input (the on-failure record's payload): not a Lambda Kafka event: invalid type: integer, expected an object of \"topic-partition\" record lists at line 1 column 13"
+    );
+}
