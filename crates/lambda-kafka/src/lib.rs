@@ -5,9 +5,10 @@
 pub use kafka_core::{
     BatchItemFailure, BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, DataFormat,
     DecodeError, Decoded, Error, ErrorKind, EventSource, Format, Framing, Header, Headers,
-    ItemIdentifier, KafkaConsumer, KafkaEvent, ParseWith, Parsed, Part, PartitionRecords, Payload,
-    RawPayload, RawRecord, RecordError, RecordId, RecordProblem, Records, SchemaId, SchemaMetadata,
-    TimestampType, TryIntoType, Utf8, WireFormat,
+    ItemIdentifier, KafkaBatchInfo, KafkaConsumer, KafkaEvent, OnFailureRecord, ParseWith, Parsed,
+    Part, PartitionRecords, Payload, RawPayload, RawRecord, RecordError, RecordId, RecordProblem,
+    Records, RecordsInfo, RequestContext, ResponseContext, SchemaId, SchemaMetadata, TimestampType,
+    TryIntoType, Utf8, WireFormat,
 };
 
 #[cfg(feature = "garde")]

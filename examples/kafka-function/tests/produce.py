@@ -136,6 +136,12 @@ def main():
 
             def to_value(v):
                 return json_format.ParseDict(v, order_pb2.Order())
+
+            # The function prints Protobuf in the canonical proto3 JSON mapping, as
+            # protobuf's own json_format writes it.
+            wanted = [
+                {**w, "value": json_format.MessageToDict(to_value(w["value"]))} for w in wanted
+            ]
         else:
             raise SystemExit(f"unknown format {fmt}")
         for i in range(12):

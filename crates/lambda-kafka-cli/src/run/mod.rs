@@ -114,6 +114,17 @@ impl ConsumerContext for Context {
             }
         }
     }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(list) = rebalance {
+            let names: Vec<String> = list
+                .elements()
+                .iter()
+                .map(|e| name(e.topic(), e.partition()))
+                .collect();
+            eprintln!("lambda-kafka run: assigned {}", names.join(", "));
+        }
+    }
 }
 
 fn connect(args: &RunArgs) -> Result<BaseConsumer<Context>, String> {
@@ -187,6 +198,15 @@ impl Runner<'_> {
                 (opened + self.window - now).min(POLL)
             } else {
                 window_opened = None;
+                // Idle only counts once the group has given this member partitions (a
+                // restarted member may wait for the group to let the old one go).
+                let assigned = self
+                    .consumer
+                    .assignment()
+                    .is_ok_and(|list| list.count() > 0);
+                if !assigned {
+                    last_activity = now;
+                }
                 if let Some(limit) = idle_limit
                     && self.mapping.is_idle()
                     && now.duration_since(last_activity) >= limit

@@ -1,0 +1,134 @@
+//! What the end-to-end tests share: cargo-lambda's emulator with the function attached,
+//! and invocations over HTTP.
+
+#![allow(dead_code, reason = "each test file uses its own part")]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Kills a process when the test ends, however it ends.
+pub(crate) struct Running(pub(crate) Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub(crate) fn emulator_available() -> bool {
+    let found = Command::new("cargo")
+        .args(["lambda", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var("LAMBDA_KAFKA_E2E").as_deref() != Ok("required"),
+            "cargo lambda is not installed (pip install cargo-lambda)"
+        );
+        eprintln!("SKIPPED: cargo lambda is not installed; the end-to-end test did not run");
+    }
+    found
+}
+
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// One emulator at a time: emulators started at once by parallel tests have been seen to
+/// refuse an invocation.
+pub(crate) static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A fresh emulator (abandoned invocations stay queued in one) with the function
+/// attached, configured by `env`; the guard keeps other tests' emulators waiting.
+pub(crate) fn start(
+    env: &[(&str, &str)],
+) -> (std::sync::MutexGuard<'static, ()>, Running, Running, u16) {
+    start_logging(env, None)
+}
+
+/// [`start`], with the function's output (its log) written to `log`.
+pub(crate) fn start_logging(
+    env: &[(&str, &str)],
+    log: Option<&Path>,
+) -> (std::sync::MutexGuard<'static, ()>, Running, Running, u16) {
+    let guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let port = free_port();
+    let emulator = Running(
+        Command::new("cargo")
+            .args([
+                "lambda",
+                "watch",
+                "--only-lambda-apis",
+                "--invoke-address",
+                "127.0.0.1",
+            ])
+            .args(["--invoke-port", &port.to_string()])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cargo lambda watch starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the emulator did not open port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let function = Running(
+        Command::new(env!("CARGO_BIN_EXE_kafka-function"))
+            .env("AWS_LAMBDA_FUNCTION_NAME", "kafka-function")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env(
+                "AWS_LAMBDA_RUNTIME_API",
+                format!("http://127.0.0.1:{port}/.rt/kafka-function"),
+            )
+            .envs(env.iter().copied())
+            .stdout(log.map_or_else(Stdio::null, |path| {
+                Stdio::from(std::fs::File::create(path).expect("the function's log"))
+            }))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the function starts"),
+    );
+    (guard, emulator, function, port)
+}
+
+/// Invokes the function with an event file.
+pub(crate) fn invoke_file(port: u16, event: &Path) -> (u16, Value) {
+    let event = &event.display().to_string();
+    let body = std::fs::read(event).expect("event");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut response = agent
+        .post(&format!(
+            "http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"
+        ))
+        .send(&body[..])
+        .unwrap_or_else(|e| panic!("the invocation of {event} got no answer: {e}"));
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+    )
+}

@@ -1,0 +1,538 @@
+//! The whole path on one machine: confluent-kafka's Python producer and serializers write
+//! records to a real Kafka-protocol broker (tansu, with its sqlite storage), `lambda-kafka
+//! run` reads them as an event source mapping does and invokes `kafka-function` under
+//! cargo-lambda's emulator, and the tests check what the function logged, what was kept
+//! of the poison record, and the offsets committed to the broker.
+//!
+//! Needs `tansu` (`cargo install tansu --locked --features dynostore,libsql`), `cargo
+//! lambda`, and Python's `confluent-kafka[avro,protobuf,json]` with `grpcio-tools`.
+//! Without them the tests say they were skipped, unless `LAMBDA_KAFKA_BROKER=required` (as
+//! `.ci/run` sets), which makes that a failure.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Running, emulator_available, free_port, start_logging};
+use serde_json::Value;
+
+/// What the tests need besides the emulator; `false` (said SKIPPED) when one is missing
+/// and not required.
+fn broker_tools_available() -> bool {
+    let tansu = Command::new("tansu")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let python = Command::new("python3")
+        .args([
+            "-c",
+            "import confluent_kafka.schema_registry.avro, grpc_tools",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let missing = match (tansu, python) {
+        (true, true) => return emulator_available(),
+        (false, _) => "tansu (cargo install tansu --locked --features dynostore,libsql)",
+        (true, false) => "confluent-kafka[avro,protobuf,json] and grpcio-tools (pip)",
+    };
+    assert!(
+        std::env::var("LAMBDA_KAFKA_BROKER").as_deref() != Ok("required"),
+        "{missing} is not installed"
+    );
+    eprintln!("SKIPPED: {missing} is not installed; the broker tests did not run");
+    false
+}
+
+/// A tansu broker on a free port, storing in a fresh sqlite file.
+struct Broker {
+    _process: Running,
+    address: String,
+    dir: PathBuf,
+}
+
+impl Broker {
+    fn start(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("lambda-kafka-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let port = free_port();
+        let address = format!("127.0.0.1:{port}");
+        let url = format!("tcp://{address}");
+        let log = std::fs::File::create(dir.join("broker.log")).expect("a log");
+        let process = Running(
+            Command::new("tansu")
+                .args(["broker", "--storage-engine", "sqlite://tansu.db"])
+                .args(["--listener-url", &url, "--advertised-listener-url", &url])
+                .current_dir(&dir)
+                .stdout(Stdio::from(log.try_clone().expect("log")))
+                .stderr(Stdio::from(log))
+                .spawn()
+                .expect("tansu starts"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(&address).is_err() {
+            assert!(Instant::now() < deadline, "tansu did not open {address}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            _process: process,
+            address,
+            dir,
+        }
+    }
+
+    fn create_topic(&self, topic: &str, partitions: u32) {
+        let status = Command::new("tansu")
+            .args([
+                "topic",
+                "create",
+                topic,
+                "--partitions",
+                &partitions.to_string(),
+            ])
+            .args(["--broker", &format!("tcp://{}", self.address)])
+            .stdout(Stdio::null())
+            .status()
+            .expect("tansu topic create runs");
+        assert!(status.success(), "topic {topic} was not created");
+    }
+
+    /// The group's committed offset of each partition, as the broker answers
+    /// (OffsetFetch); -1001 when none.
+    fn committed(&self, group: &str, topic: &str, partitions: i32) -> Vec<i64> {
+        let script = "import sys, json; from confluent_kafka import Consumer, TopicPartition\n\
+             c = Consumer({'bootstrap.servers': sys.argv[1], 'group.id': sys.argv[2]})\n\
+             got = c.committed([TopicPartition(sys.argv[3], p) for p in range(int(sys.argv[4]))], timeout=20)\n\
+             print(json.dumps([tp.offset for tp in got])); c.close()";
+        let output = Command::new("python3")
+            .args([
+                "-c",
+                script,
+                &self.address,
+                group,
+                topic,
+                &partitions.to_string(),
+            ])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("offsets")
+    }
+
+    /// Produces the records of `format` with produce.py; returns what it wrote.
+    fn produce(&self, format: &str, count: usize) -> Produced {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/produce.py");
+        let output = Command::new("python3")
+            .arg(&script)
+            .args([&self.address, &self.dir.display().to_string(), format])
+            .arg(count.to_string())
+            .output()
+            .expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "produce.py {format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let read = |name: &str| -> Value {
+            let text = std::fs::read_to_string(self.dir.join(format!("{name}-{format}.json")))
+                .expect("produce.py's output");
+            serde_json::from_str(&text).expect("JSON")
+        };
+        let expected = read("expected");
+        Produced {
+            records: expected["records"]
+                .as_array()
+                .expect("records")
+                .iter()
+                .map(|r| {
+                    (
+                        coordinates(&r["topic"], &r["partition"], &r["offset"]),
+                        (r["key"].clone(), r["value"].clone()),
+                    )
+                })
+                .collect(),
+            poison: (!expected["poison"].is_null()).then(|| {
+                let p = &expected["poison"];
+                coordinates(&p["topic"], &p["partition"], &p["offset"])
+            }),
+            registry: read("registry").as_array().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+type Coordinates = (String, i64, i64);
+
+fn coordinates(topic: &Value, partition: &Value, offset: &Value) -> Coordinates {
+    (
+        topic.as_str().expect("topic").to_owned(),
+        partition.as_i64().expect("partition"),
+        offset.as_i64().expect("offset"),
+    )
+}
+
+struct Produced {
+    /// Each record's place and its key and value as the function logs them.
+    records: BTreeMap<Coordinates, (Value, Value)>,
+    poison: Option<Coordinates>,
+    registry: Vec<Value>,
+}
+
+/// The `lambda-kafka` binary: beside the function's when the workspace's tests built it,
+/// built otherwise.
+fn runner_binary() -> PathBuf {
+    let beside = Path::new(env!("CARGO_BIN_EXE_kafka-function")).with_file_name("lambda-kafka");
+    if !beside.exists() {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "lambda-kafka-cli",
+                "--bin",
+                "lambda-kafka",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "lambda-kafka was not built");
+    }
+    beside
+}
+
+/// `lambda-kafka run` invoking the function on `port`, with `extra` options.
+fn runner(broker: &Broker, topic: &str, group: &str, port: u16, extra: &[&str]) -> Command {
+    let mut command = Command::new(runner_binary());
+    command
+        .args([
+            "run",
+            "--bootstrap-servers",
+            &broker.address,
+            "--topic",
+            topic,
+        ])
+        .args([
+            "--consumer-group",
+            group,
+            "--starting-position",
+            "trim-horizon",
+        ])
+        .args([
+            "--invoke",
+            &format!("http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"),
+        ])
+        .args(["--function-timeout", "30"])
+        // A killed member is let go of sooner (librdkafka's default is 45 s).
+        .args(["--kafka-config", "session.timeout.ms=6000"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Runs the runner to its end (`--exit-when-idle`), or fails after a minute.
+fn run_to_end(mut command: Command) -> Output {
+    let mut child = command.spawn().expect("lambda-kafka run starts");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while child.try_wait().expect("the runner").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("its output");
+            panic!(
+                "lambda-kafka run did not stop: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("its output");
+    assert!(
+        output.status.success(),
+        "lambda-kafka run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The records the function logged decoded, in the order it logged them.
+fn logged(log: &Path) -> Vec<(Coordinates, Value, Value)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let rest = &line[line.find(" record topic=\"")? + " record topic=\"".len()..];
+            let (topic, rest) = rest.split_once("\" partition=")?;
+            let (partition, rest) = rest.split_once(" offset=")?;
+            let (offset, rest) = rest.split_once(" key=")?;
+            let (key, value) = rest.split_once(" value=")?;
+            Some((
+                (
+                    topic.to_owned(),
+                    partition.parse().ok()?,
+                    offset.parse().ok()?,
+                ),
+                serde_json::from_str(key).ok()?,
+                serde_json::from_str(value).ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// The offset after each partition's last record.
+fn ends(records: impl Iterator<Item = Coordinates>, partitions: i32) -> Vec<i64> {
+    let mut ends = vec![0; usize::try_from(partitions).expect("partitions")];
+    for (_, partition, offset) in records {
+        let slot = &mut ends[usize::try_from(partition).expect("partition")];
+        *slot = (*slot).max(offset + 1);
+    }
+    ends
+}
+
+#[test]
+fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
+    if !broker_tools_available() {
+        return;
+    }
+    let broker = Broker::start("formats");
+    let avro = vec![
+        ("KEY_FORMAT", "avro"),
+        ("VALUE_FORMAT", "avro"),
+        ("WIRE_FORMAT", "confluent"),
+    ];
+    let mut produced_of: BTreeMap<&str, Produced> = BTreeMap::new();
+    // (topic's format, case, the function's settings, whether the mapping delivers the
+    // SOURCE shape of a Confluent registry).
+    for (format, case, env, source_shape) in [
+        ("json", "json", vec![("VALUE_FORMAT", "json")], false),
+        ("avro", "avro", avro.clone(), false),
+        (
+            "protobuf",
+            "protobuf",
+            vec![("VALUE_FORMAT", "protobuf")],
+            false,
+        ),
+        ("avro", "avro-source", avro, true),
+    ] {
+        let topic = format!("orders-{format}");
+        if !produced_of.contains_key(format) {
+            broker.create_topic(&topic, 2);
+            produced_of.insert(format, broker.produce(format, 0));
+        }
+        let produced = &produced_of[format];
+        let registry = kafka_vectors::registry::TestRegistry::start(produced.registry.clone());
+        let mut env = env;
+        env.push(("SCHEMA_REGISTRY_URL", registry.url()));
+        let log = broker.dir.join(format!("function-{case}.log"));
+        let failures = broker.dir.join(format!("failed-{case}"));
+        let (guard, emulator, function, port) = start_logging(&env, Some(&log));
+        let group = format!("e2e-{case}");
+        let failures_arg = failures.display().to_string();
+        let mut options = vec![
+            "--batch-size",
+            "5",
+            "--batching-window-ms",
+            "100",
+            "--max-retries",
+            "2",
+            "--on-failure-dir",
+            &failures_arg,
+            "--exit-when-idle",
+            "2",
+        ];
+        if source_shape {
+            options.extend([
+                "--schema-registry",
+                "confluent",
+                "--schema-registry-url",
+                registry.url(),
+            ]);
+        }
+        let output = run_to_end(runner(&broker, &topic, &group, port, &options));
+        drop((function, emulator, guard));
+        let said = String::from_utf8_lossy(&output.stderr);
+
+        // Every record arrived decoded, exactly once; the poison record never decoded.
+        let seen = logged(&log);
+        let mut by_place: BTreeMap<Coordinates, (Value, Value)> = BTreeMap::new();
+        for (place, key, value) in seen.clone() {
+            assert!(
+                by_place.insert(place.clone(), (key, value)).is_none(),
+                "{case}: {place:?} was delivered twice\n{said}"
+            );
+        }
+        assert_eq!(by_place.len(), produced.records.len(), "{case}: {said}");
+        for (place, (key, value)) in &produced.records {
+            let got = by_place
+                .get(place)
+                .unwrap_or_else(|| panic!("{case}: {place:?} never arrived\n{said}"));
+            assert_eq!(&got.0, key, "{case}: the key of {place:?}");
+            assert_eq!(&got.1, value, "{case}: the value of {place:?}");
+        }
+        // Records of one partition arrived in offset order.
+        for partition in 0..2 {
+            let offsets: Vec<i64> = seen
+                .iter()
+                .filter(|((_, p, _), _, _)| *p == partition)
+                .map(|((_, _, o), _, _)| *o)
+                .collect();
+            assert!(
+                offsets.is_sorted(),
+                "{format}: partition {partition}: {offsets:?}"
+            );
+        }
+
+        // The poison record: tried three times (two retries), then kept as the
+        // on-failure destination keeps it; the others were not retried.
+        let kept: Vec<PathBuf> = std::fs::read_dir(&failures)
+            .map(|dir| dir.map(|e| e.expect("entry").path()).collect())
+            .unwrap_or_default();
+        match &produced.poison {
+            None => assert!(kept.is_empty(), "{format}: {kept:?}"),
+            Some((topic, partition, offset)) => {
+                assert_eq!(kept.len(), 1, "{format}: {kept:?}\n{said}");
+                let text = std::fs::read(&kept[0]).expect("the kept batch");
+                let record = lambda_kafka::OnFailureRecord::from_slice(&text).expect("a record");
+                assert_eq!(record.request_context.condition, "RetryAttemptsExhausted");
+                assert_eq!(record.request_context.approximate_invoke_count, 3);
+                let info = &record.kafka_batch_info.records_info[&format!("{topic}-{partition}")];
+                assert_eq!(info.first_record_offset, offset.to_string());
+                let event = record.event().expect("its event");
+                let held: Vec<_> = event
+                    .records()
+                    .map(|r| (r.topic().to_owned(), i64::from(r.partition()), r.offset()))
+                    .collect();
+                assert_eq!(held, [(topic.clone(), *partition, *offset)]);
+                assert!(said.contains("(attempt 3): 1 failed"), "{said}");
+                assert!(!said.contains("(attempt 4)"), "{said}");
+            }
+        }
+
+        if source_shape {
+            // What the function was given: the events printed by a runner of another group.
+            let mut command = Command::new(runner_binary());
+            command
+                .args([
+                    "run",
+                    "--bootstrap-servers",
+                    &broker.address,
+                    "--topic",
+                    &topic,
+                ])
+                .args([
+                    "--consumer-group",
+                    "e2e-print",
+                    "--starting-position",
+                    "trim-horizon",
+                ])
+                .args(["--print", "--exit-when-idle", "2"])
+                .args([
+                    "--schema-registry",
+                    "confluent",
+                    "--schema-registry-url",
+                    registry.url(),
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let printed = run_to_end(command);
+            let mut with_metadata = 0;
+            for line in String::from_utf8_lossy(&printed.stdout).lines() {
+                let event = lambda_kafka::KafkaEvent::from_str(line).expect("an event");
+                for record in event.records() {
+                    let Some(meta) = record.schema_metadata(lambda_kafka::Part::Value) else {
+                        continue;
+                    };
+                    with_metadata += 1;
+                    assert_eq!(
+                        meta.data_format().map(ToString::to_string).as_deref(),
+                        Some("AVRO")
+                    );
+                    assert!(meta.schema_id().is_some_and(|id| id.parse::<u32>().is_ok()));
+                    // The header is gone: the datum starts at once.
+                    let value = record.value().as_base64().expect("a value");
+                    assert!(!value.starts_with("AA"), "{value}");
+                }
+            }
+            // One record in three carries the classic id (the others a GUID, left as is).
+            assert_eq!(with_metadata, produced.records.len() / 3);
+        }
+
+        // Committed: past every record, the discarded poison record included.
+        let all = produced
+            .records
+            .keys()
+            .cloned()
+            .chain(produced.poison.clone());
+        assert_eq!(
+            broker.committed(&group, &topic, 2),
+            ends(all, 2),
+            "{format}: committed offsets\n{said}"
+        );
+    }
+}
+
+#[test]
+fn a_runner_killed_mid_stream_loses_nothing() {
+    if !broker_tools_available() {
+        return;
+    }
+    let broker = Broker::start("restart");
+    broker.create_topic("orders-plain", 2);
+    let produced = broker.produce("plain", 400);
+    let log = broker.dir.join("function.log");
+    let (_guard, _emulator, _function, port) =
+        start_logging(&[("VALUE_FORMAT", "json")], Some(&log));
+    let batch = ["--batch-size", "5", "--batching-window-ms", "0"];
+
+    // The first runner is killed (no chance to commit anything more) mid-stream.
+    let mut first = runner(&broker, "orders-plain", "restart", port, &batch)
+        .spawn()
+        .expect("lambda-kafka run starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while logged(&log).len() < 100 {
+        assert!(Instant::now() < deadline, "the function got too little");
+        assert!(
+            first.try_wait().expect("runner").is_none(),
+            "the runner stopped"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().expect("killed");
+    let _ = first.wait();
+    let before = logged(&log).len();
+    let committed = broker.committed("restart", "orders-plain", 2);
+    assert!(
+        before < produced.records.len(),
+        "the runner was killed after the end ({before} records)"
+    );
+    assert!(committed.iter().sum::<i64>() <= i64::try_from(before).expect("count"));
+
+    // The second goes on from the commit.
+    let mut idle = batch.to_vec();
+    idle.extend(["--exit-when-idle", "2"]);
+    run_to_end(runner(&broker, "orders-plain", "restart", port, &idle));
+    let seen = logged(&log);
+    let mut count: BTreeMap<Coordinates, usize> = BTreeMap::new();
+    for (place, _, _) in &seen {
+        *count.entry(place.clone()).or_default() += 1;
+    }
+    for place in produced.records.keys() {
+        assert!(count.contains_key(place), "{place:?} was lost");
+    }
+    // At most the batch in flight when the runner was killed came twice.
+    let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.len() <= 5, "delivered again: {twice:?}");
+    assert_eq!(
+        broker.committed("restart", "orders-plain", 2),
+        ends(produced.records.keys().cloned(), 2)
+    );
+}
