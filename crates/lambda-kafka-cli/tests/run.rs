@@ -1,0 +1,78 @@
+//! `lambda-kafka run`'s options: each mistake is a message and exit status 64, before any
+//! broker is asked. Its behaviour against a real broker is tested end to end in
+//! `examples/kafka-function/tests/source.rs`.
+
+#![cfg(feature = "source")]
+
+mod common;
+
+use common::{run, stderr};
+
+fn refused(args: &[&str]) -> String {
+    let mut all = vec![
+        "run",
+        "--bootstrap-servers",
+        "127.0.0.1:9",
+        "--topic",
+        "orders",
+    ];
+    all.extend(args);
+    let output = run(&all, None);
+    assert_eq!(
+        output.status.code(),
+        Some(64),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty());
+    stderr(&output)
+}
+
+#[test]
+fn a_target_is_required_and_only_one() {
+    assert!(
+        refused(&[]).contains("the following required arguments were not provided"),
+        "{}",
+        refused(&[])
+    );
+    let both = refused(&["--print", "--invoke", "http://127.0.0.1:9/"]);
+    assert!(both.contains("cannot be used with"), "{both}");
+}
+
+#[test]
+fn bad_options_say_what_is_wrong() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["--print", "--batch-size", "10001"],
+            "10001 is not in 1..=10000",
+        ),
+        (
+            &["--print", "--max-retries", "-2"],
+            "-2 is not in -1..=10000",
+        ),
+        (
+            &["--invoke", "https://example.invalid/"],
+            "lambda-kafka: --invoke takes an http:// URL, not https://example.invalid/",
+        ),
+        (
+            &["--invoke", "http://127.0.0.1:9/", "--function-timeout", "0"],
+            "lambda-kafka: --function-timeout takes a positive number of seconds",
+        ),
+        (
+            &["--print", "--schema-registry-url", "http://127.0.0.1:9"],
+            "lambda-kafka: --schema-registry-url needs --schema-registry confluent",
+        ),
+        (
+            &["--print", "--kafka-config", "fetch.max.bytes"],
+            "lambda-kafka: --kafka-config takes KEY=VALUE, not \"fetch.max.bytes\"",
+        ),
+        (
+            &["--print", "--kafka-config", "no.such.setting=1"],
+            "lambda-kafka: cannot create the Kafka consumer: Client config error: No such configuration property: \"no.such.setting\"",
+        ),
+    ];
+    for (args, message) in cases {
+        let said = refused(args);
+        assert!(said.contains(message), "{args:?}: {said}");
+    }
+}
