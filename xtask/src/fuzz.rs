@@ -1,6 +1,7 @@
 //! `cargo xtask fuzz [SECONDS] [TARGET...]`: each cargo-fuzz target for SECONDS.
 //!
-//! An empty corpus is seeded first from `testdata/vectors`: whole events for `envelope`,
+//! An empty corpus is seeded first from `testdata/vectors`: whole events for `envelope`
+//! (and compact ones for `fast_envelope`),
 //! every key and value for the others (with the selector bytes that turn on each wire
 //! format and the schema metadata), so that the fuzzer starts from valid inputs.
 
@@ -67,7 +68,7 @@ fn seed(target: &str, corpus: &Path) -> Result<usize, String> {
         .next()
         .is_none();
     let prefix = match target {
-        "envelope" => "",
+        "envelope" | "fast_envelope" => "",
         "json" => "json_",
         "avro" => "avro_",
         "protobuf" => "protobuf_",
@@ -97,6 +98,13 @@ fn seed(target: &str, corpus: &Path) -> Result<usize, String> {
         let text = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if target == "envelope" {
             write(&text)?;
+            continue;
+        }
+        if target == "fast_envelope" {
+            // Compact, as Lambda writes events, so that the fast reader takes them.
+            let event: serde_json::Value =
+                serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            write(event.to_string().as_bytes())?;
             continue;
         }
         let event: serde_json::Value =

@@ -3,13 +3,14 @@
 //! ```text
 //! throughput --event FILE --value-format json|avro|protobuf [--value-schema P]
 //!            [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue]
-//!            [--typed order | --dynamic | --floor] [--parsed] [--vs-floor]
+//!            [--typed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor]
 //!            [--iterations N] [--warmup N]
 //! ```
 //!
 //! Each iteration parses the event from its bytes and decodes every key (as text) and
 //! value, as a function does. `--floor` times only what every consumer pays: the envelope
-//! parse and the base64 of each key and value. `--typed order` decodes values into the
+//! parse and the base64 of each key and value; `--envelope` the envelope parse alone.
+//! `--typed order` decodes values into the
 //! vectors' `Order` types (serde for JSON and Avro, prost for Protobuf); `--dynamic` (the
 //! default) into `serde_json::Value`, Avro's generic value or a `DynamicMessage`.
 //! `--parsed` parses the event once before timing and times the decoding alone: what the
@@ -40,10 +41,11 @@ use lambda_kafka_bench::{
 
 const USAGE: &str = "usage: throughput --event FILE --value-format json|avro|protobuf \
 [--value-schema P] [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue] \
-[--typed order | --dynamic | --floor] [--parsed] [--vs-floor] [--iterations N] [--warmup N]";
+[--typed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor] [--iterations N] [--warmup N]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
+    Envelope,
     Floor,
     Typed,
     Dynamic,
@@ -109,6 +111,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             },
             "--dynamic" => mode = Mode::Dynamic,
             "--floor" => mode = Mode::Floor,
+            "--envelope" => mode = Mode::Envelope,
             "--parsed" => parsed = true,
             "--vs-floor" => vs_floor = true,
             "--iterations" => iterations = count(value()?)?.max(1),
@@ -223,13 +226,18 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
     let records = KafkaEvent::from_slice(input)
         .map_err(|e| format!("{}: {e}", options.event.display()))?
         .record_count();
-    if options.mode == Mode::Floor && (options.parsed || options.vs_floor) {
+    if matches!(options.mode, Mode::Floor | Mode::Envelope) && (options.parsed || options.vs_floor)
+    {
         return Err(
             "--parsed and --vs-floor do not apply to --floor, which times the envelope parse"
                 .into(),
         );
     }
     let times = match (options.mode, options.format.as_str()) {
+        (Mode::Envelope, _) => time(options, input, || {
+            let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+            Ok(event.record_count())
+        })?,
         (Mode::Floor, _) => {
             let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
             let engine = Simd::standard(GeneralPurposeConfig::new());

@@ -1,0 +1,530 @@
+//! A fast reader for the shape Lambda writes, or nothing.
+//!
+//! Lambda's Kafka events have a fixed shape: a few top-level strings and `records`, an
+//! object of `"topic-partition"` lists of flat record objects whose strings never need
+//! escapes. This reader takes exactly that shape in one forward pass: strings found with
+//! `memchr`, integers read in place, no intermediate values. Anything else (an escape, an
+//! unknown field, a duplicate, a float, numeric text, a header of another shape, a
+//! malformed byte) makes it give up and return `None`; the serde reader then reads the
+//! event and says what is wrong, so results and messages are the same either way. The
+//! fuzz target `envelope` checks that both readers agree on every input the fast one
+//! takes.
+
+use std::borrow::Cow;
+
+use super::headers::{Header, Headers};
+use super::record::{RawPayload, RawRecord};
+use super::{KafkaEvent, PartitionRecords};
+use crate::vocab::{DataFormat, SchemaMetadata, TimestampType};
+
+/// Reads `text` if it has Lambda's shape; `None` otherwise.
+pub(super) fn scan(text: &str) -> Option<KafkaEvent<'_>> {
+    // Lambda writes compact JSON without escapes: with no control character (so no
+    // whitespace but spaces) and no backslash anywhere, a string ends at the next quote.
+    // A file may end with a newline.
+    let text = text.trim_matches(|c| matches!(c, ' ' | '\n' | '\r' | '\t'));
+    if !plain(text.as_bytes()) {
+        return None;
+    }
+    let mut s = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let event = s.event()?;
+    s.ws();
+    (s.at == s.bytes.len()).then_some(event)
+}
+
+/// Whether the bytes hold neither a control character nor a backslash. In blocks without
+/// an early exit, so that the compiler checks many bytes at a time.
+fn plain(bytes: &[u8]) -> bool {
+    let flag = |found: u8, &b: &u8| found | u8::from(b < 0x20) | u8::from(b == b'\\');
+    let mut blocks = bytes.chunks_exact(64);
+    for block in &mut blocks {
+        if block.iter().fold(0, flag) != 0 {
+            return false;
+        }
+    }
+    blocks.remainder().iter().fold(0, flag) == 0
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// The record fields, one bit each, for finding duplicates and missing ones.
+const TOPIC: u16 = 1;
+const PARTITION: u16 = 1 << 1;
+const OFFSET: u16 = 1 << 2;
+const TIMESTAMP: u16 = 1 << 3;
+const TIMESTAMP_TYPE: u16 = 1 << 4;
+const KEY: u16 = 1 << 5;
+const VALUE: u16 = 1 << 6;
+const HEADERS: u16 = 1 << 7;
+const KEY_META: u16 = 1 << 8;
+const VALUE_META: u16 = 1 << 9;
+
+impl<'a> Scanner<'a> {
+    /// Skips spaces (the only whitespace a plain input has).
+    #[inline]
+    fn ws(&mut self) {
+        while self.bytes.get(self.at) == Some(&b' ') {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after whitespace, consumed.
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        self.ws();
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes.get(self.at).copied()
+    }
+
+    #[inline]
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.next()? == byte).then_some(())
+    }
+
+    /// A string, borrowed (a plain input has no escapes); the opening quote is next.
+    #[inline]
+    fn string(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let len = memchr::memchr(b'"', self.bytes.get(start..)?)?;
+        self.at = start + len + 1;
+        // Quotes are ASCII: both ends fall on character boundaries.
+        self.text.get(start..start + len)
+    }
+
+    /// `null`, consumed; `None` when it is not next.
+    #[inline]
+    fn null(&mut self) -> Option<()> {
+        self.ws();
+        if self.bytes.get(self.at..self.at + 4) == Some(b"null") {
+            self.at += 4;
+            self.delimited()
+        } else {
+            None
+        }
+    }
+
+    /// What follows a number or literal is a delimiter.
+    #[inline]
+    fn delimited(&self) -> Option<()> {
+        match self.bytes.get(self.at) {
+            None | Some(b',' | b'}' | b']' | b' ') => Some(()),
+            _ => None,
+        }
+    }
+
+    /// A JSON integer (no fraction, no exponent, no leading zero) in `i64`.
+    #[inline]
+    fn integer(&mut self) -> Option<i64> {
+        self.ws();
+        let negative = self.bytes.get(self.at) == Some(&b'-');
+        if negative {
+            self.at += 1;
+        }
+        let start = self.at;
+        let digits = self.bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
+            return None;
+        }
+        self.at = start + digits;
+        self.delimited()?;
+        let text = &self.bytes[start..start + digits];
+        let magnitude = if digits <= 18 {
+            // At most 18 digits fit in an i64 without a check.
+            text.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'))
+        } else {
+            let mut n: i64 = 0;
+            for &d in text {
+                n = n.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+            }
+            n
+        };
+        Some(if negative { -magnitude } else { magnitude })
+    }
+
+    /// A string or `null`.
+    #[inline]
+    fn optional_string(&mut self) -> Option<Option<&'a str>> {
+        if self.peek()? == b'n' {
+            self.null()?;
+            Some(None)
+        } else {
+            self.string().map(Some)
+        }
+    }
+
+    /// `,` then more, or the closing byte: whether more follows.
+    #[inline]
+    fn more(&mut self, close: u8) -> Option<bool> {
+        match self.next()? {
+            b',' => Some(true),
+            b if b == close => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether the container just opened is empty (its closing byte consumed).
+    #[inline]
+    fn empty(&mut self, close: u8) -> Option<bool> {
+        if self.peek()? == close {
+            self.at += 1;
+            Some(true)
+        } else {
+            Some(false)
+        }
+    }
+
+    fn event(&mut self) -> Option<KafkaEvent<'a>> {
+        self.expect(b'{')?;
+        let mut source = None;
+        let mut arn = None;
+        let mut servers = None;
+        let mut records = None;
+        let mut seen = 0u8;
+        if !self.empty(b'}')? {
+            loop {
+                let key = self.string()?;
+                self.expect(b':')?;
+                let bit = match key {
+                    "eventSource" => {
+                        source = self.optional_string()?;
+                        1
+                    }
+                    "eventSourceArn" => {
+                        arn = self.optional_string()?;
+                        2
+                    }
+                    "bootstrapServers" => {
+                        servers = self.optional_string()?;
+                        4
+                    }
+                    "records" => {
+                        records = Some(self.groups()?);
+                        8
+                    }
+                    _ => return None,
+                };
+                if seen & bit != 0 {
+                    return None;
+                }
+                seen |= bit;
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        Some(KafkaEvent {
+            event_source: source.map(Cow::Borrowed),
+            event_source_arn: arn.map(Cow::Borrowed),
+            bootstrap_servers: servers.map(Cow::Borrowed),
+            records: records?,
+        })
+    }
+
+    fn groups(&mut self) -> Option<Vec<PartitionRecords<'a>>> {
+        if self.peek()? == b'n' {
+            self.null()?;
+            return Some(Vec::new());
+        }
+        self.expect(b'{')?;
+        let mut groups = Vec::new();
+        if self.empty(b'}')? {
+            return Some(groups);
+        }
+        loop {
+            let name = self.string()?;
+            self.expect(b':')?;
+            self.expect(b'[')?;
+            let mut records = Vec::new();
+            if !self.empty(b']')? {
+                loop {
+                    records.push(self.record()?);
+                    if !self.more(b']')? {
+                        break;
+                    }
+                }
+            }
+            groups.push(PartitionRecords {
+                name: Cow::Borrowed(name),
+                records,
+            });
+            if !self.more(b'}')? {
+                return Some(groups);
+            }
+        }
+    }
+
+    fn payload(&mut self) -> Option<RawPayload<'a>> {
+        Some(match self.optional_string()? {
+            Some(text) => RawPayload::Base64(Cow::Borrowed(text)),
+            None => RawPayload::Null,
+        })
+    }
+
+    fn record(&mut self) -> Option<RawRecord<'a>> {
+        self.expect(b'{')?;
+        let mut seen = 0u16;
+        let mut topic = "";
+        let (mut partition, mut offset, mut timestamp) = (0i32, 0i64, 0i64);
+        let mut timestamp_type = None;
+        let (mut key, mut value) = (RawPayload::Absent, RawPayload::Absent);
+        let mut headers = Headers::new();
+        let (mut key_meta, mut value_meta) = (None, None);
+        if self.empty(b'}')? {
+            return None;
+        }
+        loop {
+            let name = self.string()?;
+            self.expect(b':')?;
+            let bit = match name {
+                "topic" => {
+                    topic = self.string()?;
+                    TOPIC
+                }
+                "partition" => {
+                    partition = i32::try_from(self.integer()?).ok()?;
+                    PARTITION
+                }
+                "offset" => {
+                    offset = self.integer()?;
+                    OFFSET
+                }
+                "timestamp" => {
+                    timestamp = self.integer()?;
+                    TIMESTAMP
+                }
+                "timestampType" => {
+                    timestamp_type = self.optional_string()?.map(TimestampType::from);
+                    TIMESTAMP_TYPE
+                }
+                "key" => {
+                    key = self.payload()?;
+                    KEY
+                }
+                "value" => {
+                    value = self.payload()?;
+                    VALUE
+                }
+                "headers" => {
+                    headers = self.headers()?;
+                    HEADERS
+                }
+                "keySchemaMetadata" => {
+                    key_meta = self.metadata()?;
+                    KEY_META
+                }
+                "valueSchemaMetadata" => {
+                    value_meta = self.metadata()?;
+                    VALUE_META
+                }
+                _ => return None,
+            };
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        // Without these the serde reader says which is missing.
+        let required = TOPIC | PARTITION | OFFSET | TIMESTAMP;
+        if seen & required != required {
+            return None;
+        }
+        Some(RawRecord {
+            topic: Cow::Borrowed(topic),
+            partition,
+            offset,
+            timestamp: Ok(timestamp),
+            timestamp_type,
+            key: Ok(key),
+            value: Ok(value),
+            headers: Ok(headers),
+            key_schema_metadata: Ok(key_meta.map(Box::new)),
+            value_schema_metadata: Ok(value_meta.map(Box::new)),
+        })
+    }
+
+    /// A list of one-entry objects of byte lists (or `null` values), or `null`.
+    fn headers(&mut self) -> Option<Headers<'a>> {
+        if self.peek()? == b'n' {
+            self.null()?;
+            return Some(Headers::new());
+        }
+        self.expect(b'[')?;
+        let mut entries = Vec::new();
+        if self.empty(b']')? {
+            return Some(Headers { entries });
+        }
+        loop {
+            self.expect(b'{')?;
+            let name = self.string()?;
+            self.expect(b':')?;
+            let value = if self.peek()? == b'n' {
+                self.null()?;
+                None
+            } else {
+                Some(self.bytes_list()?)
+            };
+            self.expect(b'}')?;
+            entries.push(Header::new(name, value));
+            if !self.more(b']')? {
+                return Some(Headers { entries });
+            }
+        }
+    }
+
+    /// `[n, ...]` of bytes, written signed (-128..-1) or unsigned (0..255).
+    fn bytes_list(&mut self) -> Option<Vec<u8>> {
+        self.expect(b'[')?;
+        let mut out = Vec::new();
+        if self.empty(b']')? {
+            return Some(out);
+        }
+        loop {
+            let n = self.integer()?;
+            let byte = match n {
+                0..=255 => u8::try_from(n).ok()?,
+                -128..=-1 => u8::try_from(n + 256).ok()?,
+                _ => return None,
+            };
+            out.push(byte);
+            if !self.more(b']')? {
+                return Some(out);
+            }
+        }
+    }
+
+    /// `{"dataFormat": ..., "schemaId": ...}` (either may be absent or null), or `null`.
+    fn metadata(&mut self) -> Option<Option<SchemaMetadata<'a>>> {
+        if self.peek()? == b'n' {
+            self.null()?;
+            return Some(None);
+        }
+        self.expect(b'{')?;
+        let (mut format, mut id) = (None, None);
+        let mut seen = 0u8;
+        if !self.empty(b'}')? {
+            loop {
+                let name = self.string()?;
+                self.expect(b':')?;
+                let bit = match name {
+                    "dataFormat" => {
+                        format = self.optional_string()?.map(DataFormat::from);
+                        1
+                    }
+                    "schemaId" => {
+                        id = self.optional_string()?;
+                        2
+                    }
+                    _ => return None,
+                };
+                if seen & bit != 0 {
+                    return None;
+                }
+                seen |= bit;
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        Some(Some(SchemaMetadata::new(format, id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(json: &str) -> Option<KafkaEvent<'_>> {
+        let fast = scan(json);
+        if let Some(fast) = &fast {
+            let slow: KafkaEvent<'_> = serde_json::from_str(json).expect("the serde reader agrees");
+            assert_eq!(fast, &slow, "{json}");
+        }
+        fast
+    }
+
+    const RECORD: &str = concat!(
+        r#"{"topic":"orders","partition":0,"offset":15,"timestamp":1545084650987,"#,
+        r#" "timestampType":"CREATE_TIME","key":"a2V5","value":"eyJhIjoxfQ==","#,
+        r#" "headers":[{"traceparent":[48,-1,255]},{"empty":null},{"none":[]}],"#,
+        r#" "valueSchemaMetadata":{"dataFormat":"AVRO","schemaId":"12"}}"#
+    );
+
+    #[test]
+    fn lambdas_shape_is_read_as_the_serde_reader_reads_it() {
+        let json = format!(
+            r#" {{"eventSource":"aws:kafka","eventSourceArn":"arn","bootstrapServers":"b:9092", "records":{{"orders-0":[{RECORD},{RECORD}],"orders-1":[],"orders-0":[{RECORD}]}}}} "#
+        );
+        let event = both(&json).expect("taken");
+        assert_eq!(event.record_count(), 3);
+        let shapes = [
+            r#"{"records":{}}"#,
+            r#"{"records":null}"#,
+            r#"{"eventSource":null,"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":-5,"key":null,"value":"","headers":null,"keySchemaMetadata":null}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":2147483647,"offset":9223372036854775807,"timestamp":0,"valueSchemaMetadata":{}}]}}"#,
+        ];
+        for json in shapes {
+            assert!(both(json).is_some(), "{json}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_serde_reader() {
+        let left = [
+            "",
+            "{\"records\":\n{}}",
+            "{\"records\":{\"t\n-0\":[]}}",
+            r#"{"eventSource":"a\/b","records":{}}"#,
+            "[]",
+            r#"{"records":{}} x"#,
+            r#"{"records":{},"records":{}}"#,
+            r#"{"records":{},"other":1}"#,
+            r#"{}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":"0","offset":0,"timestamp":1}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1.5}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":01}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1e3}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":2147483648,"offset":0,"timestamp":1}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":9223372036854775808,"timestamp":1}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t\u0041","partition":0,"offset":0,"timestamp":1}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"topic":"u"}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"extra":1}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"headers":[{"a":[256]}]}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"headers":[{"a":[1],"b":[2]}]}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"headers":[{}]}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"headers":{}}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"key":5}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,"valueSchemaMetadata":{"x":1}}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":1,}]}}"#,
+            r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":0,"timestamp":nul}]}}"#,
+            "{\"records\":{\"t-0\":[{\"topic\":\"a\tb\",\"partition\":0,\"offset\":0,\"timestamp\":1}]}}",
+            r#"{"records":{"t-0":[{"topic":"t","partition":-0,"offset":0,"timestamp":1"#,
+        ];
+        for json in left {
+            assert!(scan(json).is_none(), "{json}");
+        }
+    }
+}
