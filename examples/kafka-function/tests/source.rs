@@ -464,6 +464,11 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
             }
             // One record in three carries the classic id (the others a GUID, left as is).
             assert_eq!(with_metadata, produced.records.len() / 3);
+            // A printed batch counts as processed: its offsets were committed.
+            assert_eq!(
+                broker.committed("e2e-print", &topic, 2),
+                ends(produced.records.keys().cloned(), 2)
+            );
         }
 
         // Committed: past every record, the discarded poison record included.

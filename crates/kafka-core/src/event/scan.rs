@@ -133,32 +133,37 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn integer(&mut self) -> Option<i64> {
         self.ws();
-        let negative = self.bytes.get(self.at) == Some(&b'-');
+        let bytes = self.bytes;
+        let mut i = self.at;
+        let negative = bytes.get(i) == Some(&b'-');
         if negative {
-            self.at += 1;
+            i += 1;
         }
-        let start = self.at;
-        let digits = self.bytes[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
+        let start = i;
+        let mut magnitude: u64 = 0;
+        while let Some(&d) = bytes.get(i) {
+            let digit = d.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            // 19 digits always fit in a u64; more never fit in an i64.
+            if i - start == 19 {
+                return None;
+            }
+            magnitude = magnitude * 10 + u64::from(digit);
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || (digits > 1 && bytes[start] == b'0') {
             return None;
         }
-        self.at = start + digits;
+        self.at = i;
         self.delimited()?;
-        let text = &self.bytes[start..start + digits];
-        let magnitude = if digits <= 18 {
-            // At most 18 digits fit in an i64 without a check.
-            text.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'))
+        if negative {
+            0i64.checked_sub_unsigned(magnitude)
         } else {
-            let mut n: i64 = 0;
-            for &d in text {
-                n = n.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
-            }
-            n
-        };
-        Some(if negative { -magnitude } else { magnitude })
+            i64::try_from(magnitude).ok()
+        }
     }
 
     /// A string or `null`.
