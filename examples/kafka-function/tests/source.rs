@@ -8,6 +8,10 @@
 //! lambda`, and Python's `confluent-kafka[avro,protobuf,json]` with `grpcio-tools`.
 //! Without them the tests say they were skipped, unless `LAMBDA_KAFKA_BROKER=required` (as
 //! `.ci/run` sets), which makes that a failure.
+//!
+//! The runner is the `lambda-kafka` binary the workspace's tests build beside the
+//! function's (`cargo test --workspace`); run alone, this test builds it when it is
+//! missing, so after changing the CLI run `cargo build -p lambda-kafka-cli` first.
 
 mod common;
 

@@ -87,12 +87,15 @@ pub(crate) fn unframe(registry: Registry, bytes: &[u8]) -> Option<Unframed<'_>> 
 /// Writes a fetched record as the event's JSON object. With a registry (record format
 /// `SOURCE`), a framed key or value loses its framing and gains `*SchemaMetadata`, whose
 /// `dataFormat` `format_of` gives.
+///
+/// # Errors
+/// When the record cannot be written (the model writes every record built here).
 pub(crate) fn store(
     fetched: &Fetched<'_>,
     topic: &Arc<str>,
     registry: Option<Registry>,
     format_of: &mut dyn FnMut(&SchemaId) -> Option<DataFormat>,
-) -> Stored {
+) -> Result<Stored, String> {
     let (millis, kind) = match fetched.timestamp {
         Stamp::Create(t) => (t, Some(TimestampType::CreateTime)),
         Stamp::LogAppend(t) => (t, Some(TimestampType::LogAppendTime)),
@@ -126,18 +129,21 @@ pub(crate) fn store(
         };
         record = record.with_payload(part, RawPayload::Base64(STANDARD.encode(&bytes).into()));
     }
-    let json = serde_json::to_string(&record).unwrap_or_else(|e| {
-        // The model writes every record it can build; this cannot be reached.
-        unreachable!("a fetched record could not be written: {e}")
-    });
-    Stored {
+    let json = serde_json::to_string(&record).map_err(|e| {
+        format!(
+            "{} offset {} cannot be written as an event: {e}",
+            name(topic, fetched.partition),
+            fetched.offset
+        )
+    })?;
+    Ok(Stored {
         topic: Arc::clone(topic),
         partition: fetched.partition,
         offset: fetched.offset,
         timestamp: (millis >= 0).then_some(millis),
         json,
         attempts: 0,
-    }
+    })
 }
 
 /// The event's fields outside its records.
@@ -237,7 +243,8 @@ mod tests {
             &topic,
             None,
             &mut no_format,
-        );
+        )
+        .expect("written");
         let json: Value = serde_json::from_str(&stored.json).expect("json");
         assert_eq!(
             json,
@@ -246,12 +253,13 @@ mod tests {
                    "headers": [{"trace": [0, 200, 255]}, {"empty": null}]})
         );
         // No key: left out; a tombstone: a null value.
-        let stored = store(&fetched(None, None), &topic, None, &mut no_format);
+        let stored = store(&fetched(None, None), &topic, None, &mut no_format).expect("written");
         let json: Value = serde_json::from_str(&stored.json).expect("json");
         assert!(json.get("key").is_none());
         assert_eq!(json["value"], Value::Null);
         // An empty value is an empty payload, not a tombstone.
-        let stored = store(&fetched(None, Some(b"")), &topic, None, &mut no_format);
+        let stored =
+            store(&fetched(None, Some(b"")), &topic, None, &mut no_format).expect("written");
         let json: Value = serde_json::from_str(&stored.json).expect("json");
         assert_eq!(json["value"], "");
     }
@@ -271,7 +279,8 @@ mod tests {
             &topic,
             Some(Registry::Confluent),
             &mut format_of,
-        );
+        )
+        .expect("written");
         let json: Value = serde_json::from_str(&stored.json).expect("json");
         assert_eq!(json["value"], STANDARD.encode([0, 8, 1]));
         assert_eq!(
@@ -328,7 +337,7 @@ mod tests {
                 let mut f = fetched(None, Some(b"x"));
                 f.partition = partition;
                 f.offset = offset;
-                store(&f, topic, None, &mut no_format)
+                store(&f, topic, None, &mut no_format).expect("written")
             })
             .collect();
         let event = source.event(&records);

@@ -5,16 +5,16 @@
 
 mod envelope;
 mod failure;
+mod formats;
 mod mapping;
 mod response;
+mod target;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use kafka_core::{DataFormat, SchemaId};
-use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaRegistry};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::{Headers as _, Message as _, Timestamp};
@@ -22,7 +22,9 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use self::envelope::{Fetched, Registry, Source, Stamp};
 use self::failure::LastAnswer;
+use self::formats::Formats;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
+use self::target::{Sent, Target};
 use crate::args::{EventSourceKind, RegistryKind, RunArgs, StartingPosition};
 
 /// An invocation's payload limit, as Lambda's for a synchronous invocation.
@@ -220,7 +222,7 @@ impl Runner<'_> {
                     .map_or(POLL, |at| at.saturating_duration_since(now))
                     .min(POLL)
             };
-            if self.fetch(wait, formats) {
+            if self.fetch(wait, formats)? {
                 last_activity = Instant::now();
             }
         }
@@ -228,7 +230,7 @@ impl Runner<'_> {
 
     /// Polls the broker once (waiting up to `wait`), then takes what is already there;
     /// whether a record arrived.
-    fn fetch(&mut self, wait: Duration, formats: &mut Formats) -> bool {
+    fn fetch(&mut self, wait: Duration, formats: &mut Formats) -> Result<bool, String> {
         let mut arrived = false;
         let mut wait = wait;
         while let Some(polled) = self.consumer.poll(wait) {
@@ -265,7 +267,8 @@ impl Runner<'_> {
                 value: message.payload(),
                 headers,
             };
-            let stored = envelope::store(&fetched, &topic, self.registry, &mut |id| formats.of(id));
+            let stored =
+                envelope::store(&fetched, &topic, self.registry, &mut |id| formats.of(id))?;
             let partition = stored.partition;
             self.mapping.push(stored);
             arrived = true;
@@ -278,7 +281,7 @@ impl Runner<'_> {
                 break;
             }
         }
-        arrived
+        Ok(arrived)
     }
 
     fn pause(&self, topic: &str, partition: i32, pause: bool) {
@@ -456,204 +459,4 @@ fn ranges(records: &[mapping::Stored]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The function's answer.
-struct Answer {
-    request_id: String,
-    status: u16,
-    function_error: Option<String>,
-    body: Vec<u8>,
-}
-
-enum Sent {
-    Answer(Answer),
-    /// No answer at all: the function is not there (yet).
-    Unreachable(String),
-}
-
-/// Where events go: an invoke URL, or standard output.
-enum Target {
-    Invoke {
-        agent: ureq::Agent,
-        url: String,
-        count: u64,
-    },
-    Print,
-}
-
-impl Target {
-    fn new(args: &RunArgs) -> Result<Self, String> {
-        let Some(url) = &args.invoke else {
-            return Ok(Self::Print);
-        };
-        if !url.starts_with("http://") {
-            return Err(format!("--invoke takes an http:// URL, not {url}"));
-        }
-        let timeout = Duration::try_from_secs_f64(args.function_timeout)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| "--function-timeout takes a positive number of seconds".to_owned())?;
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(timeout))
-            .build()
-            .into();
-        Ok(Self::Invoke {
-            agent,
-            url: url.clone(),
-            count: 0,
-        })
-    }
-
-    fn send(&mut self, event: &str) -> Sent {
-        match self {
-            Self::Print => {
-                let mut out = std::io::stdout().lock();
-                let written = writeln!(out, "{event}").and_then(|()| out.flush());
-                match written {
-                    Ok(()) => Sent::Answer(Answer {
-                        request_id: String::new(),
-                        status: 200,
-                        function_error: None,
-                        body: Vec::new(),
-                    }),
-                    Err(e) => Sent::Unreachable(format!("standard output: {e}")),
-                }
-            }
-            Self::Invoke { agent, url, count } => {
-                *count += 1;
-                let sent = agent
-                    .post(url.as_str())
-                    .header("content-type", "application/json")
-                    .send(event.as_bytes());
-                let mut response = match sent {
-                    Ok(response) => response,
-                    Err(ureq::Error::Timeout(_)) => {
-                        return Sent::Answer(Answer {
-                            request_id: format!("local-{}-{count}", std::process::id()),
-                            status: 200,
-                            function_error: Some("TimedOut".to_owned()),
-                            body: b"the invocation timed out".to_vec(),
-                        });
-                    }
-                    Err(e) => return Sent::Unreachable(e.to_string()),
-                };
-                let header = |name: &str| {
-                    response
-                        .headers()
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned)
-                };
-                let request_id = header("x-amzn-requestid")
-                    .or_else(|| header("lambda-runtime-aws-request-id"))
-                    .unwrap_or_else(|| format!("local-{}-{count}", std::process::id()));
-                let function_error = header("x-amz-function-error");
-                let status = response.status().as_u16();
-                let body = response
-                    .body_mut()
-                    .with_config()
-                    .limit(u64::try_from(PAYLOAD_LIMIT).unwrap_or(u64::MAX))
-                    .read_to_vec();
-                match body {
-                    Ok(body) => Sent::Answer(Answer {
-                        request_id,
-                        status,
-                        function_error,
-                        body,
-                    }),
-                    Err(ureq::Error::Timeout(_)) => Sent::Answer(Answer {
-                        request_id,
-                        status: 200,
-                        function_error: Some("TimedOut".to_owned()),
-                        body: b"the invocation timed out".to_vec(),
-                    }),
-                    Err(e) => Sent::Answer(Answer {
-                        request_id,
-                        status,
-                        function_error: Some("Unhandled".to_owned()),
-                        body: format!("the answer could not be read: {e}").into_bytes(),
-                    }),
-                }
-            }
-        }
-    }
-}
-
-/// Each schema id's `dataFormat`, asked of the registry once.
-struct Formats {
-    runtime: Option<tokio::runtime::Runtime>,
-    registry: Option<Box<dyn SchemaRegistry>>,
-    known: HashMap<SchemaId, Option<DataFormat>>,
-}
-
-impl Formats {
-    fn new(args: &RunArgs) -> Result<Self, String> {
-        let none = Self {
-            runtime: None,
-            registry: None,
-            known: HashMap::new(),
-        };
-        let Some(kind) = args.schema_registry else {
-            if args.schema_registry_url.is_some() {
-                return Err("--schema-registry-url needs --schema-registry confluent".to_owned());
-            }
-            return Ok(none);
-        };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the schema lookups: {e}"))?;
-        let registry: Box<dyn SchemaRegistry> = match kind {
-            RegistryKind::Glue => {
-                if args.schema_registry_url.is_some() {
-                    return Err(
-                        "--schema-registry-url is for --schema-registry confluent".to_owned()
-                    );
-                }
-                Box::new(runtime.block_on(GlueRegistry::from_env()))
-            }
-            RegistryKind::Confluent => {
-                let Some(urls) = &args.schema_registry_url else {
-                    eprintln!(
-                        "lambda-kafka run: without --schema-registry-url, *SchemaMetadata has no dataFormat"
-                    );
-                    return Ok(none);
-                };
-                let mut builder = ConfluentRegistry::builder().urls(urls);
-                if let Some(pair) = &args.schema_registry_auth {
-                    builder = builder
-                        .basic_auth_pair(pair)
-                        .map_err(|e| format!("--schema-registry-auth: {e}"))?;
-                }
-                Box::new(
-                    builder
-                        .build()
-                        .map_err(|e| format!("--schema-registry-url: {e}"))?,
-                )
-            }
-        };
-        Ok(Self {
-            runtime: Some(runtime),
-            registry: Some(registry),
-            known: HashMap::new(),
-        })
-    }
-
-    fn of(&mut self, id: &SchemaId) -> Option<DataFormat> {
-        let (Some(runtime), Some(registry)) = (&self.runtime, &self.registry) else {
-            return None;
-        };
-        self.known
-            .entry(*id)
-            .or_insert_with(|| match runtime.block_on(registry.fetch(id)) {
-                Ok(schema) => Some(schema.format),
-                Err(e) => {
-                    eprintln!("lambda-kafka run: no dataFormat for {}: {e}", id.describe());
-                    None
-                }
-            })
-            .clone()
-    }
 }
