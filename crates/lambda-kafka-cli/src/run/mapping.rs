@@ -37,7 +37,8 @@ pub(crate) struct Stored {
 pub(crate) struct Limits {
     /// The most records in one batch.
     pub(crate) batch_size: usize,
-    /// The most bytes of records in one batch (the event's envelope is counted apart).
+    /// The most bytes of records and their groups in one batch (the event's fields
+    /// outside `records` are counted apart).
     pub(crate) max_bytes: usize,
     /// Retries after the first attempt; `None` for no limit.
     pub(crate) max_retries: Option<u32>,
@@ -104,6 +105,12 @@ impl Batch {
             .iter()
             .any(|r| r.offset == offset && name(&r.topic, r.partition) == topic_partition)
     }
+}
+
+/// The bytes a partition's group adds to an event, at most: `"topic-partition":[` and
+/// `],` (a partition number has at most 10 digits and a sign).
+fn group_bytes(topic: &str) -> usize {
+    topic.len() + 16
 }
 
 /// `topic-partition`, as the event names a partition.
@@ -216,14 +223,16 @@ impl Mapping {
         self.partitions.iter().all(|p| p.waiting.is_empty())
     }
 
-    /// Records that could go in a batch now, and their bytes (summed per partition, so
-    /// that asking after each fetched record stays cheap).
+    /// Records that could go in a batch now, and the bytes they take in an event with
+    /// their groups and commas (summed per partition, so that asking after each fetched
+    /// record stays cheap).
     pub(crate) fn ready(&self, now: Instant) -> (usize, usize) {
         self.partitions
             .iter()
             .filter(|p| p.ready(now))
             .fold((0, 0), |(count, bytes), p| {
-                (count + p.waiting.len(), bytes + p.bytes)
+                let n = p.waiting.len();
+                (count + n, bytes + p.bytes + n + group_bytes(&p.topic))
             })
     }
 
@@ -254,7 +263,7 @@ impl Mapping {
         for p in self.partitions.iter_mut().filter(|p| p.ready(now)) {
             while let Some(front) = p.waiting.front() {
                 let old = oldest.is_some_and(|limit| front.timestamp.is_some_and(|t| t < limit));
-                let large = front.json.len() > self.limits.max_bytes;
+                let large = group_bytes(&p.topic) + front.json.len() + 1 > self.limits.max_bytes;
                 if !old && !large {
                     break;
                 }
@@ -291,15 +300,17 @@ impl Mapping {
             }
             let mut taken = 0;
             for r in &p.waiting {
+                // The record and its comma, and its group's bytes with the first one.
+                let cost = r.json.len() + 1 + if taken == 0 { group_bytes(&p.topic) } else { 0 };
                 if batch.records.len() == self.limits.batch_size
-                    || bytes + r.json.len() > self.limits.max_bytes
+                    || bytes + cost > self.limits.max_bytes
                 {
                     if taken > 0 {
                         batch.taken.push((index, taken));
                     }
                     break 'partitions;
                 }
-                bytes += r.json.len();
+                bytes += cost;
                 taken += 1;
                 batch.records.push(r.clone());
             }

@@ -50,7 +50,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
     let batch_size = usize::try_from(args.batch_size).unwrap_or(10_000);
     let limits = Limits {
         batch_size,
-        max_bytes: PAYLOAD_LIMIT.saturating_sub(source.overhead(args.topic.len() * 64)),
+        max_bytes: PAYLOAD_LIMIT.saturating_sub(source.overhead()),
         max_retries: u32::try_from(args.max_retries).ok(),
         max_age: u64::try_from(args.maximum_record_age)
             .ok()

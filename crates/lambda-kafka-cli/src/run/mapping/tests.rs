@@ -75,16 +75,17 @@ fn a_batch_groups_partitions_in_offset_order_up_to_the_batch_size() {
 #[test]
 fn a_batch_stops_before_the_payload_limit() {
     let limits = Limits {
-        max_bytes: 30,
+        max_bytes: 45,
         ..limits()
     };
-    // Each record is 12 bytes of JSON: two fit in 30.
+    // Each record is 12 bytes of JSON and a comma, its group `"a-0":[`...`],` at most
+    // 17: two take 43 bytes, three 56.
     let mut mapping = filled(limits, &[("a", 0, 1), ("a", 0, 2)]);
     let now = Instant::now();
-    assert_eq!(mapping.ready(now), (2, 24));
+    assert_eq!(mapping.ready(now), (2, 43));
     assert!(!mapping.full(now));
     mapping.push(record("a", 0, 3));
-    assert_eq!(mapping.ready(now), (3, 36));
+    assert_eq!(mapping.ready(now), (3, 56));
     assert!(mapping.full(now));
     assert_eq!(mapping.next_batch(now).records.len(), 2);
 }
@@ -165,7 +166,9 @@ fn backoff_doubles_and_is_bounded() {
 fn old_and_oversized_records_are_discarded_before_a_batch() {
     let limits = Limits {
         max_age: Some(Duration::from_secs(1)),
-        max_bytes: 14,
+        // A 12-byte record takes 30 bytes with its comma and group: it fits; 30 bytes
+        // of record do not.
+        max_bytes: 45,
         ..limits()
     };
     let mut mapping = Mapping::new(limits);
@@ -173,7 +176,7 @@ fn old_and_oversized_records_are_discarded_before_a_batch() {
     old.timestamp = Some(0);
     mapping.push(old);
     let mut large = record("a", 0, 2);
-    large.json = "x".repeat(15);
+    large.json = "x".repeat(30);
     mapping.push(large);
     mapping.push(record("a", 0, 3));
     let discarded = mapping.discard_unsendable(Instant::now(), 2000);
@@ -203,4 +206,42 @@ fn refetched_records_are_not_delivered_twice() {
     mapping.revoke("a", 0);
     assert_eq!(mapping.waiting("a", 0), 0);
     assert!(mapping.to_commit().is_empty());
+}
+
+#[test]
+fn no_event_is_larger_than_the_limit() {
+    use super::super::envelope::Source;
+    let source = Source {
+        event_source: "aws:kafka",
+        arn: Some("arn:aws:kafka:us-east-1:000000000000:cluster/c/1".into()),
+        bootstrap_servers: "b-1:9092".into(),
+    };
+    let limits = Limits {
+        max_bytes: 2000,
+        ..limits()
+    };
+    let mut mapping = Mapping::new(limits);
+    for partition in 0..40 {
+        let topic = format!("orders-with-a-long-name-{partition}");
+        for offset in 0..5 {
+            let mut r = record(&topic, partition * 100_000, offset);
+            r.json = "y".repeat(usize::try_from(offset * 37 + 3).expect("size"));
+            mapping.push(r);
+        }
+    }
+    let now = Instant::now();
+    let mut sent = 0;
+    while !mapping.is_idle() {
+        let batch = mapping.next_batch(now);
+        assert!(!batch.is_empty());
+        let event = source.event(&batch.records);
+        assert!(
+            event.len() <= source.overhead() + 2000,
+            "{} bytes",
+            event.len()
+        );
+        sent += batch.records.len();
+        mapping.settle(batch, &Outcome::Success, now);
+    }
+    assert_eq!(sent, 200);
 }
