@@ -134,6 +134,34 @@ def compile_order_proto():
     return importlib.import_module("order_pb2")
 
 
+def registry_entries(client):
+    """What a mock:// registry holds (subject, version, id, GUID, type, schema text,
+    references), in the shape the tests' registry server answers with."""
+    entries = []
+    for subject in sorted(client.get_subjects()):
+        for version in client.get_versions(subject):
+            registered = client.get_version(subject, version)
+            schema = registered.schema
+            text = schema.schema_str
+            if schema.schema_type == "PROTOBUF":
+                # The serializer registers a base64 FileDescriptorProto; a real registry
+                # keeps it as .proto text and answers GET with the text.
+                text = (SCHEMAS / "order.proto").read_text()
+            entries.append({
+                "subject": subject,
+                "version": registered.version,
+                "id": registered.schema_id,
+                "guid": str(registered.guid),
+                "schemaType": schema.schema_type,
+                "schema": text,
+                "references": [
+                    {"name": r.name, "subject": r.subject, "version": r.version}
+                    for r in (schema.references or [])
+                ],
+            })
+    return entries
+
+
 def main():
     client = SchemaRegistryClient.new_client({"url": "mock://vectors"})
     common = {"auto.register.schemas": True}
@@ -200,28 +228,7 @@ def main():
     write("protobuf_confluent_ids", event, expected)
 
     # What the registry holds.
-    registry = []
-    for subject in sorted(client.get_subjects()):
-        for version in client.get_versions(subject):
-            registered = client.get_version(subject, version)
-            schema = registered.schema
-            text = schema.schema_str
-            if schema.schema_type == "PROTOBUF":
-                # The serializer registers a base64 FileDescriptorProto; a real registry
-                # keeps it as .proto text and answers GET with the text.
-                text = (SCHEMAS / "order.proto").read_text()
-            registry.append({
-                "subject": subject,
-                "version": registered.version,
-                "id": registered.schema_id,
-                "guid": str(registered.guid),
-                "schemaType": schema.schema_type,
-                "schema": text,
-                "references": [
-                    {"name": r.name, "subject": r.subject, "version": r.version}
-                    for r in (schema.references or [])
-                ],
-            })
+    registry = registry_entries(client)
     out = HERE.parent / "registry"
     out.mkdir(exist_ok=True)
     (out / "confluent.json").write_text(json.dumps(registry, indent=1) + "\n")

@@ -37,6 +37,9 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import json_format
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "testdata" / "generate"))
+from confluent_ids import registry_entries  # noqa: E402  (the vectors' registry dump)
+
 VECTORS = ROOT / "testdata" / "vectors"
 SCHEMAS = VECTORS / "schemas"
 PARTITIONS = 2
@@ -62,29 +65,6 @@ def compile_order_proto():
     )
     sys.path.insert(0, str(out))
     return importlib.import_module("order_pb2")
-
-
-def registry_dump(client):
-    entries = []
-    for subject in sorted(client.get_subjects()):
-        for version in client.get_versions(subject):
-            registered = client.get_version(subject, version)
-            schema = registered.schema
-            text = schema.schema_str
-            if schema.schema_type == "PROTOBUF":
-                # The mock registry keeps a base64 descriptor; a real one answers GET
-                # with the .proto text it was given.
-                text = (SCHEMAS / "order.proto").read_text()
-            entries.append({
-                "subject": subject,
-                "version": registered.version,
-                "id": registered.schema_id,
-                "guid": str(registered.guid),
-                "schemaType": schema.schema_type,
-                "schema": text,
-                "references": [],
-            })
-    return entries
 
 
 def main():
@@ -171,7 +151,7 @@ def main():
     ]
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"expected-{fmt}.json").write_text(json.dumps({"records": expected, "poison": poison}))
-    (out_dir / f"registry-{fmt}.json").write_text(json.dumps(registry_dump(client) if fmt != "plain" else []))
+    (out_dir / f"registry-{fmt}.json").write_text(json.dumps(registry_entries(client) if fmt != "plain" else []))
 
 
 if __name__ == "__main__":
