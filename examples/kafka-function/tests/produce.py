@@ -17,12 +17,9 @@ Written to OUT_DIR:
 """
 
 import base64
-import importlib
 import json
 import pathlib
-import subprocess
 import sys
-import tempfile
 
 from confluent_kafka import Producer
 from confluent_kafka.schema_registry import (
@@ -38,7 +35,7 @@ from google.protobuf import json_format
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "testdata" / "generate"))
-from confluent_ids import registry_entries  # noqa: E402  (the vectors' registry dump)
+from confluent_ids import compile_order_proto, registry_entries  # noqa: E402  (the vectors' own)
 
 VECTORS = ROOT / "testdata" / "vectors"
 SCHEMAS = VECTORS / "schemas"
@@ -55,16 +52,6 @@ CARRIERS = [prefix_schema_id_serializer, header_schema_id_serializer, guid_prefi
 
 def expected_records(name):
     return json.loads((VECTORS / f"{name}.expected.json").read_text())["records"]
-
-
-def compile_order_proto():
-    out = pathlib.Path(tempfile.mkdtemp())
-    subprocess.run(
-        [sys.executable, "-m", "grpc_tools.protoc", f"-I{SCHEMAS}", f"--python_out={out}", "order.proto"],
-        check=True,
-    )
-    sys.path.insert(0, str(out))
-    return importlib.import_module("order_pb2")
 
 
 def main():
