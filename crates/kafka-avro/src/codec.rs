@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use kafka_core::wire::{self, FramingPolicy};
 use kafka_core::{
-    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+    Codec, DecodeError, Error, Format, Lend, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::decoder::Decoder;
@@ -212,6 +213,51 @@ impl<T: DeserializeOwned> Codec for Avro<T> {
         self.schemas
             .read(&decoder, &payload, Decoder::read_typed)
             .map_err(|e| framing_hint(&payload, e))
+    }
+}
+
+/// Any serde type, its strings and bytes lent from the payload, read with the direct
+/// reader. A writer schema it does not read (a decimal, duration or UUID logical type, a
+/// reader schema to resolve into) or a union read into a Rust enum is an error that says
+/// so: apache-avro's reader cannot lend, and an owned type reads those.
+impl<T: DeserializeOwned> Lend for Avro<T> {
+    fn decode_as<'p, U: Deserialize<'p>>(&self, payload: Payload<'p>) -> Result<U, DecodeError> {
+        lend(&self.schemas, payload)
+    }
+}
+
+/// As [`Avro`] lends.
+impl Lend for AvroGeneric {
+    fn decode_as<'p, U: Deserialize<'p>>(&self, payload: Payload<'p>) -> Result<U, DecodeError> {
+        lend(&self.schemas, payload)
+    }
+}
+
+/// As [`Avro`] lends.
+impl Lend for AvroJson {
+    fn decode_as<'p, U: Deserialize<'p>>(&self, payload: Payload<'p>) -> Result<U, DecodeError> {
+        lend(&self.schemas, payload)
+    }
+}
+
+/// A payload read with the direct reader into a type that may borrow from it.
+fn lend<'p, U: Deserialize<'p>>(
+    schemas: &AvroSchemas,
+    payload: Payload<'p>,
+) -> Result<U, DecodeError> {
+    let (_, decoder) = schemas.decoder(&payload)?;
+    let Some(plan) = decoder.plan() else {
+        return Err(DecodeError::new(
+            "this writer schema is read by apache-avro (a decimal, duration or uuid logical type, \
+             or a reader schema to resolve into), which cannot lend: decode it into an owned type",
+        ));
+    };
+    match schemas.read_direct::<U>(plan, &payload) {
+        Some(result) => result.map_err(|e| framing_hint(&payload, e)),
+        None => Err(DecodeError::new(
+            "a union read into a Rust enum is read by apache-avro, which cannot lend: \
+             decode it into an owned type",
+        )),
     }
 }
 

@@ -8,7 +8,6 @@ use std::sync::{Arc, RwLock};
 
 use apache_avro::Schema;
 use kafka_core::{DataFormat, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId};
-use serde::de::DeserializeOwned;
 
 use crate::decoder::{Decoder, Schemas};
 use crate::direct::{self, Plan};
@@ -205,10 +204,10 @@ impl AvroSchemas {
 
     /// Reads a `T` with the direct serde reader; `None` when the type asks for something
     /// the plan leaves to apache-avro (a union read into a Rust enum, for instance).
-    pub(crate) fn read_direct<T: DeserializeOwned>(
+    pub(crate) fn read_direct<'p, T: serde::Deserialize<'p>>(
         &self,
         plan: &Plan,
-        payload: &Payload<'_>,
+        payload: &Payload<'p>,
     ) -> Option<Result<T, DecodeError>> {
         let mut rest = payload.bytes;
         let value = match direct::from_slice::<T>(plan, &mut rest) {

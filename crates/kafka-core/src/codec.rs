@@ -182,6 +182,49 @@ macro_rules! forward_codec {
 
 forward_codec!(&C, Box<C>, std::sync::Arc<C>);
 
+/// A codec that can also decode into types that borrow from the payload: `&'p str`,
+/// `Cow<'p, str>` with `#[serde(borrow)]`, `&'p [u8]`, and structs of them, with no
+/// allocation for the strings and bytes they lend.
+///
+/// [`KafkaConsumer::lend`](crate::KafkaConsumer::lend) hands each record to a closure with
+/// its payloads decoded from base64 and unframed, and [`Lent::value`](crate::Lent::value)
+/// calls this with the type the closure asks for. The codec's own `Output` type plays no
+/// part: a `Json<serde_json::Value>` lends any serde type.
+///
+/// ```
+/// use kafka_core::{Lend, Part, Payload, Utf8};
+///
+/// let text: &str = Utf8.decode_as(Payload::new(b"customer-1", Part::Key))?;
+/// assert_eq!(text, "customer-1");
+/// # Ok::<(), kafka_core::DecodeError>(())
+/// ```
+pub trait Lend: Codec {
+    /// Decodes one payload into `T`, which may borrow from `payload.bytes`.
+    ///
+    /// # Errors
+    /// As [`Codec::decode`]; a type that borrows where the payload needs a copy (a
+    /// `&str` field whose JSON text has an escape) fails here too.
+    fn decode_as<'p, T: serde::Deserialize<'p>>(
+        &self,
+        payload: Payload<'p>,
+    ) -> Result<T, DecodeError>;
+}
+
+macro_rules! forward_lend {
+    ($($wrapper:ty),+) => {$(
+        impl<C: Lend + ?Sized> Lend for $wrapper {
+            fn decode_as<'p, T: serde::Deserialize<'p>>(
+                &self,
+                payload: Payload<'p>,
+            ) -> Result<T, DecodeError> {
+                (**self).decode_as(payload)
+            }
+        }
+    )+};
+}
+
+forward_lend!(&C, Box<C>, std::sync::Arc<C>);
+
 /// Why a codec could not turn a payload into its output.
 ///
 /// Its message must not contain payload bytes: build it with [`DecodeError::new`] from
@@ -307,6 +350,18 @@ impl Codec for Utf8 {
     }
 }
 
+/// The text lent as a string: `&str`, `Cow<str>`, `String`, or any type that
+/// deserializes from one.
+impl Lend for Utf8 {
+    fn decode_as<'p, T: serde::Deserialize<'p>>(
+        &self,
+        payload: Payload<'p>,
+    ) -> Result<T, DecodeError> {
+        let text = utf8(payload.bytes)?;
+        T::deserialize(Lending::Text(text)).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
 fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(bytes).map_err(|e| DecodeError::invalid_utf8(e.valid_up_to(), bytes.len()))
 }
@@ -320,6 +375,72 @@ impl Codec for Bytes {
 
     fn decode(&self, payload: Payload<'_>) -> Result<Vec<u8>, DecodeError> {
         Ok(payload.bytes.to_vec())
+    }
+}
+
+/// The bytes lent: `&[u8]`, or any type that deserializes from bytes.
+impl Lend for Bytes {
+    fn decode_as<'p, T: serde::Deserialize<'p>>(
+        &self,
+        payload: Payload<'p>,
+    ) -> Result<T, DecodeError> {
+        T::deserialize(Lending::Bytes(payload.bytes)).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
+/// Lends text or bytes to a serde type: as a string or bytes, through a newtype struct
+/// (`struct Name<'a>(&'a str)`) or an `Option`.
+enum Lending<'p> {
+    Text(&'p str),
+    Bytes(&'p [u8]),
+}
+
+impl<'de> serde::Deserializer<'de> for Lending<'de> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self {
+            Self::Text(text) => visitor.visit_borrowed_str(text),
+            Self::Bytes(bytes) => visitor.visit_borrowed_bytes(bytes),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    /// Text names a unit variant.
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self {
+            Self::Text(text) => {
+                visitor.visit_enum(serde::de::value::BorrowedStrDeserializer::new(text))
+            }
+            Self::Bytes(_) => self.deserialize_any(visitor),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
 }
 

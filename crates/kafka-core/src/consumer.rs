@@ -138,6 +138,14 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         self
     }
 
+    /// The wire format configured for one side.
+    pub(crate) fn wire_format_of(&self, part: Part) -> WireFormat {
+        match part {
+            Part::Key => self.key_wire,
+            Part::Value => self.value_wire,
+        }
+    }
+
     /// The key codec.
     pub fn key_codec(&self) -> &K {
         &self.key
@@ -275,7 +283,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         )
     }
 
-    fn decode_with<'e>(
+    pub(crate) fn decode_with<'e>(
         &self,
         raw: &'e RawRecord<'e>,
         buffers: &mut Buffers,
@@ -367,6 +375,30 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         part: Part,
         buffers: &mut Buffers,
     ) -> Result<Option<(C::Output, Framing)>, RecordError> {
+        let Some(side) = self.unframe_part(codec, wire_format, raw, part, buffers)? else {
+            return Ok(None);
+        };
+        match codec.decode(side.payload(raw, part)) {
+            Ok(output) => Ok(Some((output, side.framing))),
+            Err(e) => Err(RecordError::decode(
+                RecordId::of(raw),
+                part,
+                codec.format(),
+                e,
+            )),
+        }
+    }
+
+    /// One side of a record up to its codec: base64 into `buffers`, the format checked
+    /// against the schema metadata, the framing off. `Ok(None)` when the side is absent.
+    pub(crate) fn unframe_part<'b, C: Codec>(
+        &self,
+        codec: &C,
+        wire_format: WireFormat,
+        raw: &RawRecord<'_>,
+        part: Part,
+        buffers: &'b mut Buffers,
+    ) -> Result<Option<Unframed<'b>>, RecordError> {
         let RawPayload::Base64(text) = raw.payload(part) else {
             return Ok(None);
         };
@@ -379,6 +411,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
                 part: Some(part),
                 reason: base64_reason(&e, text.len()),
             })?;
+        let received: &'b [u8] = base64;
         let format = codec.format();
         let metadata = raw.schema_metadata(part);
         check_format(format, metadata).map_err(|reported| RecordError::FormatMismatch {
@@ -390,19 +423,39 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         let knows = |id: &SchemaId| codec.knows_schema_id(id);
         let context = self.context(codec, wire_format, raw, part, &knows);
         let (framing, bytes) =
-            wire::unframe(base64, &context, inflated).map_err(|e| RecordError::WireFormat {
+            wire::unframe(received, &context, inflated).map_err(|e| RecordError::WireFormat {
                 record: RecordId::of(raw),
                 part,
                 reason: e.message().to_owned(),
             })?;
-        let payload = Payload::new(bytes, part)
-            .with_received(base64)
-            .with_metadata(metadata)
-            .with_framing(&framing);
-        match codec.decode(payload) {
-            Ok(output) => Ok(Some((output, framing))),
-            Err(e) => Err(RecordError::decode(RecordId::of(raw), part, format, e)),
-        }
+        Ok(Some(Unframed {
+            received,
+            bytes,
+            framing,
+        }))
+    }
+}
+
+/// One side of a record, decoded from base64 and unframed, in buffers of the caller's.
+#[derive(Debug)]
+pub(crate) struct Unframed<'b> {
+    /// The bytes after base64, header included.
+    pub(crate) received: &'b [u8],
+    /// The payload after the header (inflated when it was compressed).
+    pub(crate) bytes: &'b [u8],
+    pub(crate) framing: Framing,
+}
+
+impl<'b> Unframed<'b> {
+    /// The payload handed to the codec.
+    pub(crate) fn payload<'p>(&'p self, raw: &'p RawRecord<'_>, part: Part) -> Payload<'p>
+    where
+        'b: 'p,
+    {
+        Payload::new(self.bytes, part)
+            .with_received(self.received)
+            .with_metadata(raw.schema_metadata(part))
+            .with_framing(&self.framing)
     }
 }
 
@@ -431,13 +484,13 @@ fn check_format<'m>(
 }
 
 #[cfg(feature = "tracing")]
-fn trace_failure(error: &RecordError) {
+pub(crate) fn trace_failure(error: &RecordError) {
     let id = error.record();
     tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, kind = error.kind().as_str(), %error, "record could not be decoded");
 }
 
 #[cfg(not(feature = "tracing"))]
-fn trace_failure(_: &RecordError) {}
+pub(crate) fn trace_failure(_: &RecordError) {}
 
 /// The schema ids a batch names that its codecs want (see
 /// [`KafkaConsumer::wanted_schemas`]).
@@ -465,7 +518,7 @@ fn push_once(ids: &mut Vec<SchemaId>, id: SchemaId) {
 
 /// Buffers an iterator reuses from record to record.
 #[derive(Debug, Default)]
-struct Buffers {
+pub(crate) struct Buffers {
     /// Base64-decoded bytes.
     base64: Vec<u8>,
     /// Inflated bytes of a compressed payload.

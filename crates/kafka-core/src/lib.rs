@@ -31,13 +31,14 @@
 //! | `redact` | removing input that serde messages quote |
 //! | `registered` | [`RegisteredSchema`]: a writer schema as a registry returns it |
 //! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`](wire::FramingPolicy) |
-//! | `codec` | the [`Codec`] trait, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
+//! | `codec` | the [`Codec`] and [`Lend`] traits, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
 //! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
 //! | [`wire`] | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
 //! | `record` | [`ConsumerRecord`]: an event's record with its key and value decoded |
 //! | `batch` | the partial batch response, [`BatchItemFailures`] |
 //! | `consumer` | [`KafkaConsumer`]: base64, framing, the format check and the codecs, per record |
+//! | `lend` | [`KafkaConsumer::lend`] and [`Lent`]: records lent one at a time, decoded into borrowing types |
 //! | `validate` | validation adapters on any codec ([`CodecExt`]) |
 //!
 //! # Features
@@ -56,6 +57,7 @@ mod consumer;
 mod error;
 mod event;
 mod framing;
+mod lend;
 mod record;
 mod redact;
 mod registered;
@@ -67,7 +69,7 @@ mod vocab;
 pub mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
-pub use codec::{Bytes, Codec, DecodeError, Parsed, Payload, Utf8};
+pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, Records, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
@@ -75,6 +77,7 @@ pub use event::{
     RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
 pub use framing::{Framing, WireFormat};
+pub use lend::Lent;
 pub use record::ConsumerRecord;
 pub use registered::{NamedSchema, RegisteredSchema};
 #[cfg(feature = "garde")]

@@ -38,7 +38,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use kafka_core::wire::FramingPolicy;
-use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
+use kafka_core::{Codec, DecodeError, Format, Lend, Payload, SchemaMetadata};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// The UTF-8 byte order mark some producers write before JSON text.
@@ -94,6 +95,36 @@ impl<T: DeserializeOwned> Codec for Json<T> {
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        let text = json_text(&payload)?;
+        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
+/// Any serde type, borrowing strings without escapes from the payload: `&str` fields fail
+/// on a string with an escape, `Cow<str>` fields with `#[serde(borrow)]` copy just those.
+///
+/// ```
+/// use std::borrow::Cow;
+///
+/// use kafka_core::{Lend, Part, Payload};
+/// use kafka_json::JsonValue;
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order<'a> {
+///     #[serde(borrow)]
+///     customer: Cow<'a, str>,
+///     #[serde(borrow)]
+///     note: Cow<'a, str>,
+/// }
+///
+/// let payload = br#"{"customer": "c-1", "note": "line\nbreak"}"#;
+/// let order: Order<'_> = JsonValue::new().decode_as(Payload::new(payload, Part::Value))?;
+/// assert!(matches!(order.customer, Cow::Borrowed("c-1")));
+/// assert!(matches!(order.note, Cow::Owned(_))); // the escape needed a copy
+/// # Ok::<(), kafka_core::DecodeError>(())
+/// ```
+impl<T: DeserializeOwned> Lend for Json<T> {
+    fn decode_as<'p, U: Deserialize<'p>>(&self, payload: Payload<'p>) -> Result<U, DecodeError> {
         let text = json_text(&payload)?;
         serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
     }

@@ -6,8 +6,10 @@ use std::sync::{Arc, RwLock};
 
 use kafka_core::wire::FramingPolicy;
 use kafka_core::{
-    Codec, DataFormat, DecodeError, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+    Codec, DataFormat, DecodeError, Format, Lend, Payload, RegisteredSchema, SchemaId,
+    SchemaMetadata,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::{Json, json_text};
@@ -106,6 +108,30 @@ impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
         let Some(id) = payload.framing.schema_id() else {
             return serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e));
         };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?;
+        self.validate(id, &value)?;
+        serde_json::from_value(value).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
+/// Validated as [`Codec::decode`] validates, then read again from the text into the
+/// borrowing type.
+impl<T: DeserializeOwned> Lend for JsonWithSchemas<T> {
+    fn decode_as<'p, U: Deserialize<'p>>(&self, payload: Payload<'p>) -> Result<U, DecodeError> {
+        let text = json_text(&payload)?;
+        if let Some(id) = payload.framing.schema_id() {
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?;
+            self.validate(id, &value)?;
+        }
+        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
+    }
+}
+
+impl<T> JsonWithSchemas<T> {
+    /// Checks a value against the registry's JSON Schema of `id`.
+    fn validate(&self, id: &SchemaId, value: &serde_json::Value) -> Result<(), DecodeError> {
         let validator = match self
             .learned
             .read()
@@ -121,9 +147,7 @@ impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
                 )));
             }
         };
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?;
-        if let Some(error) = validator.iter_errors(&value).next() {
+        if let Some(error) = validator.iter_errors(value).next() {
             // The path and the keyword say where and what; the values stay out.
             return Err(DecodeError::new(format!(
                 "does not match the registry's JSON Schema of {}: at \"{}\", the schema's \"{}\" fails",
@@ -132,7 +156,7 @@ impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
                 keyword(&error.schema_path.to_string())
             )));
         }
-        serde_json::from_value(value).map_err(|e| DecodeError::from_serde(&e))
+        Ok(())
     }
 }
 

@@ -58,4 +58,19 @@ async fn payloads_matching_the_registrys_json_schema_decode_and_others_fail_alon
     assert!(!err.to_string().contains("SECRET"));
     // A payload that names no id is not checked.
     assert_eq!(results[1].as_ref().unwrap().value, Some(json!({"free": 1})));
+
+    // Lent records are checked as owned ones are, before the borrowing type reads them.
+    let mut lent = Vec::new();
+    let failures = consumer.lend(&event, |record| {
+        let value = record.value::<std::collections::BTreeMap<&str, i64>>();
+        lent.push(
+            value
+                .map(|map| map.and_then(|m| m.get("free").copied()))
+                .map_err(|e| e.to_string()),
+        );
+        Ok::<(), ()>(())
+    });
+    assert!(failures.is_empty());
+    assert_eq!(lent[0].as_ref().unwrap_err(), &err.to_string());
+    assert_eq!(lent[1], Ok(Some(1)));
 }

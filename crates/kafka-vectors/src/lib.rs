@@ -15,7 +15,10 @@ pub mod order;
 pub mod proto;
 pub mod registry;
 
-pub use order::{Address, AvroOrder, LineItem, Order, Status};
+pub use order::{
+    Address, AddressRef, AvroAddressRef, AvroLineItemRef, AvroOrder, AvroOrderRef, LineItem,
+    LineItemRef, Order, OrderRef, Status,
+};
 
 /// The environment variable that makes missing Powertools fixtures a failure.
 pub const REQUIRED: &str = "LAMBDA_KAFKA_FIXTURES";

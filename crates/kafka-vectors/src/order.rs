@@ -1,5 +1,6 @@
 //! The vectors' order (`schemas/order.schema.json`, `order.avsc`) as serde types.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -129,6 +130,184 @@ impl From<Order> for AvroOrder {
             tags: order.tags,
             note: order.note,
             created_at: order.created_at,
+        }
+    }
+}
+
+/// An order that borrows its text from the payload where it can, for decoding with
+/// `KafkaConsumer::lend`: a JSON string with an escape
+/// is copied into its `Cow`, every other one is lent.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct OrderRef<'a> {
+    #[serde(borrow)]
+    pub order_id: Cow<'a, str>,
+    pub customer_id: i64,
+    pub total: f64,
+    pub quantity: i32,
+    pub gift_wrap: bool,
+    pub status: Status,
+    #[serde(borrow)]
+    pub shipping_address: AddressRef<'a>,
+    #[serde(borrow)]
+    pub items: Vec<LineItemRef<'a>>,
+    #[serde(borrow)]
+    pub tags: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    #[serde(borrow)]
+    pub note: Option<Cow<'a, str>>,
+    pub created_at: i64,
+    #[serde(borrow)]
+    pub checksum: Cow<'a, str>,
+}
+
+/// A postal address, borrowed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct AddressRef<'a> {
+    #[serde(borrow)]
+    pub street: Cow<'a, str>,
+    #[serde(borrow)]
+    pub city: Cow<'a, str>,
+    #[serde(borrow)]
+    pub postal_code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub country: Cow<'a, str>,
+}
+
+/// One line of an order, borrowed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct LineItemRef<'a> {
+    #[serde(borrow)]
+    pub sku: Cow<'a, str>,
+    pub quantity: i32,
+    pub unit_price: f64,
+}
+
+impl AddressRef<'_> {
+    fn to_address(&self) -> Address {
+        Address {
+            street: self.street.to_string(),
+            city: self.city.to_string(),
+            postal_code: self.postal_code.to_string(),
+            country: self.country.to_string(),
+        }
+    }
+}
+
+impl LineItemRef<'_> {
+    fn to_line_item(&self) -> LineItem {
+        LineItem {
+            sku: self.sku.to_string(),
+            quantity: self.quantity,
+            unit_price: self.unit_price,
+        }
+    }
+}
+
+impl OrderRef<'_> {
+    /// The same order, owned: what decoding into [`Order`] gives.
+    #[must_use]
+    pub fn to_order(&self) -> Order {
+        Order {
+            order_id: self.order_id.to_string(),
+            customer_id: self.customer_id,
+            total: self.total,
+            quantity: self.quantity,
+            gift_wrap: self.gift_wrap,
+            status: self.status,
+            shipping_address: self.shipping_address.to_address(),
+            items: self.items.iter().map(LineItemRef::to_line_item).collect(),
+            tags: self
+                .tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            note: self.note.as_ref().map(ToString::to_string),
+            created_at: self.created_at,
+            checksum: self.checksum.to_string(),
+        }
+    }
+}
+
+/// An Avro order that borrows every string and the checksum from the payload (Avro text
+/// has no escapes: nothing is copied).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[allow(missing_docs)]
+pub struct AvroOrderRef<'a> {
+    pub order_id: &'a str,
+    pub customer_id: i64,
+    pub total: f64,
+    pub quantity: i32,
+    pub gift_wrap: bool,
+    pub status: Status,
+    #[serde(borrow)]
+    pub shipping_address: AvroAddressRef<'a>,
+    #[serde(borrow)]
+    pub items: Vec<AvroLineItemRef<'a>>,
+    #[serde(borrow)]
+    pub tags: BTreeMap<&'a str, &'a str>,
+    pub note: Option<&'a str>,
+    pub created_at: i64,
+    pub checksum: &'a [u8],
+}
+
+/// A postal address, borrowed from Avro.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[allow(missing_docs)]
+pub struct AvroAddressRef<'a> {
+    pub street: &'a str,
+    pub city: &'a str,
+    pub postal_code: &'a str,
+    pub country: &'a str,
+}
+
+/// One line of an order, borrowed from Avro.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[allow(missing_docs)]
+pub struct AvroLineItemRef<'a> {
+    pub sku: &'a str,
+    pub quantity: i32,
+    pub unit_price: f64,
+}
+
+impl AvroOrderRef<'_> {
+    /// The same order, owned: what decoding into [`AvroOrder`] gives.
+    #[must_use]
+    pub fn to_order(&self) -> AvroOrder {
+        AvroOrder {
+            order_id: self.order_id.to_owned(),
+            customer_id: self.customer_id,
+            total: self.total,
+            quantity: self.quantity,
+            gift_wrap: self.gift_wrap,
+            status: self.status,
+            shipping_address: Address {
+                street: self.shipping_address.street.to_owned(),
+                city: self.shipping_address.city.to_owned(),
+                postal_code: self.shipping_address.postal_code.to_owned(),
+                country: self.shipping_address.country.to_owned(),
+            },
+            items: self
+                .items
+                .iter()
+                .map(|item| LineItem {
+                    sku: item.sku.to_owned(),
+                    quantity: item.quantity,
+                    unit_price: item.unit_price,
+                })
+                .collect(),
+            tags: self
+                .tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            note: self.note.map(str::to_owned),
+            created_at: self.created_at,
+            checksum: serde_bytes::ByteBuf::from(self.checksum),
         }
     }
 }

@@ -5,10 +5,10 @@
 pub use kafka_core::{
     BatchItemFailure, BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, DataFormat,
     DecodeError, Decoded, Error, ErrorKind, EventSource, Format, Framing, Header, Headers,
-    ItemIdentifier, KafkaBatchInfo, KafkaConsumer, KafkaEvent, OnFailureRecord, ParseWith, Parsed,
-    Part, PartitionRecords, Payload, RawPayload, RawRecord, RecordError, RecordId, RecordProblem,
-    Records, RecordsInfo, RequestContext, ResponseContext, SchemaId, SchemaMetadata, TimestampType,
-    TryIntoType, Utf8, WireFormat,
+    ItemIdentifier, KafkaBatchInfo, KafkaConsumer, KafkaEvent, Lend, Lent, OnFailureRecord,
+    ParseWith, Parsed, Part, PartitionRecords, Payload, RawPayload, RawRecord, RecordError,
+    RecordId, RecordProblem, Records, RecordsInfo, RequestContext, ResponseContext, SchemaId,
+    SchemaMetadata, TimestampType, TryIntoType, Utf8, WireFormat,
 };
 
 #[cfg(feature = "garde")]
@@ -115,6 +115,6 @@ pub mod prelude {
     #[doc(no_inline)]
     pub use kafka_core::{
         BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, Error, KafkaConsumer,
-        KafkaEvent, Parsed, Part, Utf8, WireFormat,
+        KafkaEvent, Lend, Lent, Parsed, Part, Utf8, WireFormat,
     };
 }
