@@ -2,12 +2,17 @@
 //! events of the same shape as the peer harness's (`big_json_<N>.event.json`): `N` orders
 //! over four partitions, string keys `customer-<id>`, one `correlation-id` header each.
 
+mod floor;
+
 use std::fmt::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-pub use kafka_vectors::{Address, AvroOrder, LineItem, Order, Status, proto};
+pub use floor::reference_floor;
+pub use kafka_vectors::{
+    Address, AvroOrder, AvroOrderRef, LineItem, Order, OrderRef, Status, proto,
+};
 
 /// A small deterministic generator (SplitMix64), so events are the same on every run.
 struct Rng(u64);

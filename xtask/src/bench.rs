@@ -29,7 +29,7 @@ const CASES: &[(&str, &str, &str, bool)] = &[
 const OUR_RUNS: u32 = 40;
 const OUR_WARMUP: u32 = 5;
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
@@ -83,7 +83,7 @@ fn throughput(binary: &Path, args: &[String]) -> Result<(f64, f64), String> {
     Ok((median, result["vs_floor"].as_f64().unwrap_or(f64::NAN)))
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|text| {

@@ -11,11 +11,15 @@
 //!
 //! - `bench-peers [N] [RUNS] [WARMUP]`: the throughput of our typed, dynamic and floor
 //!   decoding against the TypeScript and Python Powertools consumers, on the same events in
-//!   one run (needs `../shared/bench`, Python and Node).
+//!   one run (needs `../shared/bench`, Python and Node), the cost-growth table, and the
+//!   cold-start table.
+//! - `cold-start [RUNS]`: only the cold-start table (exec to the first decoded batch, and
+//!   binary sizes, beside the Powertools peers'; needs cargo-lambda).
 //!
 //! Each step prints what it runs; the first failure stops the task with its exit status.
 
 mod bench;
+mod cold_start;
 mod fuzz;
 
 use std::process::{Command, ExitCode};
@@ -62,10 +66,11 @@ fn main() -> ExitCode {
         "examples" => examples(),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "bench-peers" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "cold-start" => cold_start::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
                 "usage: cargo xtask ci | powerset | examples | fuzz [SECONDS] [TARGET...] \
-                 | bench-peers [N] [RUNS] [WARMUP]"
+                 | bench-peers [N] [RUNS] [WARMUP] | cold-start [RUNS]"
             );
             return ExitCode::from(64);
         }

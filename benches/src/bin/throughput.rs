@@ -3,25 +3,31 @@
 //! ```text
 //! throughput --event FILE --value-format json|avro|protobuf [--value-schema P]
 //!            [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue]
-//!            [--typed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor]
+//!            [--typed order | --borrowed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor]
 //!            [--iterations N] [--warmup N]
 //! ```
 //!
 //! Each iteration parses the event from its bytes and decodes every key (as text) and
-//! value, as a function does. `--floor` times only what every consumer pays: the envelope
-//! parse and the base64 of each key and value; `--envelope` the envelope parse alone.
+//! value, as a function does. `--floor` times the reference floor (`reference_floor`: the
+//! event read by serde_json into borrowed types and the base64 of each key and value, the
+//! same as `../shared/bench/floor`'s `floor` case); `--envelope` the library's envelope
+//! parse alone.
 //! `--typed order` decodes values into the
-//! vectors' `Order` types (serde for JSON and Avro, prost for Protobuf); `--dynamic` (the
-//! default) into `serde_json::Value`, Avro's generic value or a `DynamicMessage`.
+//! vectors' `Order` types (serde for JSON and Avro, prost for Protobuf); `--borrowed order`
+//! (JSON and Avro) lends each record (`KafkaConsumer::lend`) and decodes its key into a
+//! `&str` and its value into the vectors' borrowing `OrderRef` / `AvroOrderRef`;
+//! `--dynamic` (the default) into `serde_json::Value`, Avro's generic value or a
+//! `DynamicMessage`.
 //! `--parsed` parses the event once before timing and times the decoding alone: what the
 //! Powertools peers are timed on, since Lambda's runtime parses their event for them.
-//! `--vs-floor` also times the floor before each run, and adds `floor_median_s` and
+//! `--vs-floor` also times the reference floor before each run, and adds `floor_median_s` and
 //! `vs_floor` (the median over runs of floor time ÷ run time) to the line: a ratio that
 //! machine noise moves much less than two separate medians.
 //!
 //! The last line printed is one JSON object: `records`, `iterations`, `median_s`, `min_s`,
 //! `records_per_sec`, and `median`, `min`, `max` in records per second (the shape the peer
-//! harness reads).
+//! harness reads), then `floor_median_s` and `vs_floor` with `--vs-floor`, and
+//! `peak_rss_kb`, the process's peak resident set (the event file read included).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -31,23 +37,25 @@ use std::time::{Duration, Instant};
 use base64::engine::Simd;
 use base64::engine::general_purpose::GeneralPurposeConfig;
 use kafka_avro::AvroSchemas;
-use kafka_core::{Codec, KafkaConsumer, KafkaEvent, Utf8, WireFormat};
-use kafka_json::Json;
+use kafka_core::{Codec, KafkaConsumer, KafkaEvent, Lent, RecordError, Utf8, WireFormat};
+use kafka_json::{Json, JsonValue};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::ProtoSchema;
 use lambda_kafka_bench::{
-    AvroOrder, ORDER_AVSC, Order, envelope_and_base64, order_proto_path, proto,
+    AvroOrder, AvroOrderRef, ORDER_AVSC, Order, OrderRef, order_proto_path, proto, reference_floor,
 };
 
 const USAGE: &str = "usage: throughput --event FILE --value-format json|avro|protobuf \
 [--value-schema P] [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue] \
-[--typed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor] [--iterations N] [--warmup N]";
+[--typed order | --borrowed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor] \
+[--iterations N] [--warmup N]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Envelope,
     Floor,
     Typed,
+    Borrowed,
     Dynamic,
 }
 
@@ -109,6 +117,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 "order" => mode = Mode::Typed,
                 other => return Err(format!("--typed: unknown type {other} (only order)")),
             },
+            "--borrowed" => match value()?.as_str() {
+                "order" => mode = Mode::Borrowed,
+                other => return Err(format!("--borrowed: unknown type {other} (only order)")),
+            },
             "--dynamic" => mode = Mode::Dynamic,
             "--floor" => mode = Mode::Floor,
             "--envelope" => mode = Mode::Envelope,
@@ -150,11 +162,10 @@ fn time(
 ) -> Result<Timing, String> {
     let floor = |timing: &mut Timing| -> Result<(), String> {
         if options.vs_floor {
-            let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
             let engine = Simd::standard(GeneralPurposeConfig::new());
             let mut buffer = Vec::new();
             let started = Instant::now();
-            black_box(envelope_and_base64(text, &engine, &mut buffer));
+            black_box(reference_floor(input, &engine, &mut buffer));
             timing.floor.push(started.elapsed());
         }
         Ok(())
@@ -204,6 +215,47 @@ fn measure<V: Codec>(options: &Options, input: &[u8], value: V) -> Result<Timing
     time(options, input, || decode_pass(input, &consumer))
 }
 
+/// Lends every record of a parsed event to `handler`; the record count.
+fn lend_records<V: Codec>(
+    event: &KafkaEvent<'_>,
+    consumer: &KafkaConsumer<Utf8, V>,
+    handler: &impl Fn(&Lent<'_, Utf8, V>) -> Result<(), RecordError>,
+) -> Result<usize, String> {
+    let mut n = 0;
+    let mut first_error = None;
+    let failures = consumer.lend(event, |record| {
+        n += 1;
+        handler(&record).map_err(|e| {
+            first_error.get_or_insert_with(|| e.to_string());
+        })
+    });
+    match first_error {
+        Some(error) => Err(error),
+        None if !failures.is_empty() => Err(format!("{} records failed", failures.len())),
+        None => Ok(n),
+    }
+}
+
+fn measure_lent<V: Codec>(
+    options: &Options,
+    input: &[u8],
+    value: V,
+    handler: impl Fn(&Lent<'_, Utf8, V>) -> Result<(), RecordError>,
+) -> Result<Timing, String> {
+    let consumer = KafkaConsumer::new()
+        .key(Utf8)
+        .value(value)
+        .value_wire_format(options.wire_format);
+    if options.parsed {
+        let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+        return time(options, input, || lend_records(&event, &consumer, &handler));
+    }
+    time(options, input, || {
+        let event = KafkaEvent::from_slice(input).map_err(|e| e.to_string())?;
+        lend_records(&event, &consumer, &handler)
+    })
+}
+
 fn schema_text(options: &Options) -> Result<String, String> {
     match &options.schema {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display())),
@@ -239,14 +291,20 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
             Ok(event.record_count())
         })?,
         (Mode::Floor, _) => {
-            let text = std::str::from_utf8(input).map_err(|e| e.to_string())?;
             let engine = Simd::standard(GeneralPurposeConfig::new());
             let mut buffer = Vec::new();
             time(options, input, || {
-                Ok(envelope_and_base64(text, &engine, &mut buffer))
+                Ok(usize::from(
+                    black_box(reference_floor(input, &engine, &mut buffer)) > 0,
+                ))
             })?
         }
         (Mode::Typed, "json") => measure(options, input, Json::<Order>::new())?,
+        (Mode::Borrowed, "json") => measure_lent(options, input, JsonValue::new(), |record| {
+            black_box(record.key::<&str>()?);
+            black_box(record.value::<OrderRef<'_>>()?);
+            Ok(())
+        })?,
         (Mode::Dynamic, "json") => measure(options, input, Json::<serde_json::Value>::new())?,
         (mode, "avro") => {
             let schemas = AvroSchemas::builder()
@@ -255,15 +313,33 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
                 .map_err(|e| e.to_string())?;
             if mode == Mode::Typed {
                 measure(options, input, schemas.typed::<AvroOrder>())?
+            } else if mode == Mode::Borrowed {
+                measure_lent(options, input, schemas.generic(), |record| {
+                    black_box(record.key::<&str>()?);
+                    black_box(record.value::<AvroOrderRef<'_>>()?);
+                    Ok(())
+                })?
             } else {
                 measure(options, input, schemas.generic())?
             }
+        }
+        (Mode::Borrowed, other) => {
+            return Err(format!(
+                "--borrowed: JSON and Avro values lend, {other} values do not"
+            ));
         }
         (Mode::Typed, "protobuf") => measure(options, input, Proto::<proto::Order>::new())?,
         (Mode::Dynamic, "protobuf") => measure(options, input, proto_schema(options)?.dynamic())?,
         (_, other) => return Err(format!("--value-format: unknown format {other}\n{USAGE}")),
     };
     Ok((records, times))
+}
+
+/// The process's peak resident set, in KiB (`VmHWM`), where Linux reports it.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The median of sorted durations, in seconds.
@@ -319,6 +395,10 @@ fn main() -> ExitCode {
                     median_of(&floor),
                     vs_floor[vs_floor.len() / 2]
                 )
+            };
+            let line = match peak_rss_kb() {
+                Some(kb) => format!("{},\"peak_rss_kb\":{kb}}}", line.trim_end_matches('}')),
+                None => line,
             };
             println!("{line}");
             ExitCode::SUCCESS

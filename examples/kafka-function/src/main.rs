@@ -16,10 +16,16 @@
 //! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
 //!
 //! A bad setting fails the cold start with a message naming it.
+//!
+//! Features (all on by default): `avro`, `protobuf`, and `registry` (the registry
+//! variables). Built with `--no-default-features`, the function reads JSON, text and
+//! bytes only, and a registry variable fails the cold start.
 
+#[cfg(feature = "registry")]
 use std::time::Duration;
 
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
+#[cfg(feature = "registry")]
 use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use lambda_kafka::runtime::{self, PerRecord};
 use lambda_kafka::{ConsumerRecord, KafkaConsumer, WireFormat};
@@ -72,7 +78,27 @@ fn consumer() -> Result<KafkaConsumer<AnyCodec, AnyCodec>, String> {
         .value_wire_format(wire_format("VALUE_WIRE_FORMAT", both)?))
 }
 
+/// Without the `registry` feature, a registry variable is a bad setting.
+#[cfg(not(feature = "registry"))]
+#[allow(clippy::unused_async, reason = "the same call as with the feature")]
+async fn schemas() -> Result<Option<std::convert::Infallible>, String> {
+    match [
+        "SCHEMA_REGISTRY_URL",
+        "GLUE_REGISTRY",
+        "SCHEMA_REGISTRY_SECRET",
+    ]
+    .into_iter()
+    .find(|name| var(name).is_some())
+    {
+        Some(name) => Err(format!(
+            "{name}: this build has no schema registry (its `registry` feature is off)"
+        )),
+        None => Ok(None),
+    }
+}
+
 /// The schema registry the variables describe, if any.
+#[cfg(feature = "registry")]
 async fn schemas() -> Result<Option<SchemaCache>, String> {
     let timeout = match var("SCHEMA_REGISTRY_TIMEOUT_MS") {
         Some(ms) => ms.parse().map(Duration::from_millis).map_err(|_| {
@@ -145,9 +171,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         Ok::<(), String>(())
     };
     match schemas {
+        #[cfg(feature = "registry")]
         Some(schemas) => {
             runtime::run_per_record_with_schemas(consumer, schemas, PerRecord::new(), handler).await
         }
+        #[cfg(not(feature = "registry"))]
+        Some(never) => match never {},
         None => runtime::run_per_record(consumer, PerRecord::new(), handler).await,
     }
 }
