@@ -129,3 +129,32 @@ pub fn reference_floor(input: &[u8], engine: &Simd, buffer: &mut Vec<u8>) -> u64
     }
     digest
 }
+
+/// The reference floor's envelope alone: the event read into the same borrowed types, and
+/// a digest of them (`../shared/bench/floor`'s `envelope` case).
+///
+/// # Panics
+/// When the input is not an event (benchmark inputs are).
+pub fn reference_envelope(input: &[u8]) -> u64 {
+    let event: FloorEvent<'_> = serde_json::from_slice(input).expect("event");
+    let mut digest = 0_u64;
+    for record in event.records.values().flatten() {
+        let headers: usize = record
+            .headers
+            .iter()
+            .map(|h| h.name.len() + h.bytes.len())
+            .sum();
+        let lengths = record.topic.len()
+            + record.timestamp_type.len()
+            + headers
+            + record.key.map_or(0, str::len)
+            + record.value.map_or(0, str::len)
+            + metadata_len(record.key_schema_metadata.as_ref())
+            + metadata_len(record.value_schema_metadata.as_ref());
+        #[allow(clippy::cast_sign_loss)]
+        let coordinates =
+            (record.partition as u64) ^ (record.offset as u64) ^ (record.timestamp as u64);
+        digest = digest.wrapping_add(lengths as u64 ^ coordinates);
+    }
+    digest
+}

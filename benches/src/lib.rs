@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-pub use floor::reference_floor;
+pub use floor::{reference_envelope, reference_floor};
 pub use kafka_vectors::{
     Address, AvroOrder, AvroOrderRef, LineItem, Order, OrderRef, Status, proto,
 };

@@ -7,7 +7,11 @@
 //!    (`PROJECT_BENCH`): the peers are timed on a parsed event too.
 //! 3. Times, on each event, our floor (envelope and base64 only), our typed and dynamic
 //!    decoding from the event's bytes, and our dynamic decoding of the parsed event.
-//! 4. Prints a table of records/s and ratios, and writes it to
+//! 4. Times our borrowed decoding (JSON and Avro), and our envelope against the reference
+//!    floor's envelope.
+//! 5. Prints a table of records/s and ratios, the ratios beside this round's targets, the
+//!    allocations per record (`allocs`), how the cost grows with batch and value sizes
+//!    (`growth`), and the cold start (`cargo xtask cold-start`), and writes them all to
 //!    `target/peer-bench/table.md`.
 
 use std::collections::BTreeMap;
@@ -115,14 +119,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     crate::cargo(
-        &[
-            "build",
-            "--release",
-            "-p",
-            "lambda-kafka-bench",
-            "--bin",
-            "throughput",
-        ],
+        &["build", "--release", "-p", "lambda-kafka-bench", "--bins"],
         &[],
     )?;
     let binary = root.join("target/release/throughput");
@@ -171,11 +168,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
          event's bytes (envelope parse included); \"decode only\" starts from the parsed \
          event, as the peers do. Ratios to the floor: the median, over runs, of floor time ÷ run \
          time, each run timed right after a floor run of its own.\n\n\
-         | case | floor | typed | dynamic | typed / floor | dynamic / floor | best peer | \
-         typed, decode only | ÷ best peer | dynamic, decode only | ÷ best peer |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|\n",
+         | case | floor | typed | borrowed | dynamic | typed / floor | borrowed / floor | \
+         dynamic / floor | envelope / reference envelope | best peer | typed, decode only | \
+         ÷ best peer | dynamic, decode only | ÷ best peer |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         machine()
     );
+    let mut ratios = Vec::new();
     for &(case, format, framing, meta) in CASES {
         let event = event_path(&work, format, framing, meta, &n);
         let common = |mode: &[&str]| {
@@ -196,6 +195,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         let (typed, typed_floor) =
             throughput(&binary, &common(&["--typed", "order", "--vs-floor"]))?;
         let (dynamic, dynamic_floor) = throughput(&binary, &common(&["--dynamic", "--vs-floor"]))?;
+        let borrowed = if format == "protobuf" {
+            None
+        } else {
+            Some(throughput(
+                &binary,
+                &common(&["--borrowed", "order", "--vs-floor"]),
+            )?)
+        };
+        let (_, envelope) = throughput(&binary, &common(&["--envelope", "--vs-floor"]))?;
+        ratios.push((
+            case,
+            typed_floor,
+            borrowed.map(|b| b.1),
+            dynamic_floor,
+            envelope,
+        ));
         let (dynamic_only, _) = throughput(&binary, &common(&["--dynamic", "--parsed"]))?;
         let typed_only = medians
             .get(&(case.to_owned(), "rust".to_owned()))
@@ -217,8 +232,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             ),
             None => ("–".into(), "–".into(), "–".into()),
         };
+        let (borrowed_cell, borrowed_ratio) = borrowed.map_or_else(
+            || ("–".to_owned(), "–".to_owned()),
+            |(rate, ratio)| (thousands(rate), format!("{ratio:.2}")),
+        );
         table.push_str(&format!(
-            "| {case} | {} | {} | {} | {:.2} | {:.2} | {peer_cell} | {} | {typed_peer} | {} | {dynamic_peer} |\n",
+            "| {case} | {} | {} | {borrowed_cell} | {} | {:.2} | {borrowed_ratio} | {:.2} | {envelope:.2} | {peer_cell} | {} | {typed_peer} | {} | {dynamic_peer} |\n",
             thousands(floor),
             thousands(typed),
             thousands(dynamic),
@@ -228,9 +247,113 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             thousands(dynamic_only),
         ));
     }
+    table.push_str(&targets(&ratios));
+    table.push_str(&allocations(&root, &work, &n)?);
+    table.push_str(&growth(&root)?);
+    table.push('\n');
+    table.push_str(&crate::cold_start::measure(10)?);
     println!("\n{table}");
     let path = work.join("table.md");
     std::fs::write(&path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("table written to {}", path.display());
     Ok(())
+}
+
+/// Ratios to the floor of one case: typed, borrowed (JSON and Avro), dynamic, and the
+/// envelope's to the reference envelope.
+type Ratios = (&'static str, f64, Option<f64>, f64, f64);
+
+/// This round's targets beside the measured ratios.
+fn targets(ratios: &[Ratios]) -> String {
+    let mark = |ratio: f64, target: f64| {
+        if ratio >= target {
+            format!("{ratio:.2} ✓")
+        } else {
+            format!("{ratio:.2} ✗")
+        }
+    };
+    let mut table = String::from(
+        "\nTargets (ratios to the reference floor; the envelope's to the reference envelope):\n\n\
+         | case | typed ≥ 0.6 | borrowed ≥ 0.8 | dynamic ≥ 0.4 | envelope ≥ 1.5 |\n|---|---|---|---|---|\n",
+    );
+    for (case, typed, borrowed, dynamic, envelope) in ratios {
+        table.push_str(&format!(
+            "| {case} | {} | {} | {} | {} |\n",
+            mark(*typed, 0.6),
+            borrowed.map_or_else(|| "–".to_owned(), |b| mark(b, 0.8)),
+            mark(*dynamic, 0.4),
+            mark(*envelope, 1.5),
+        ));
+    }
+    table
+}
+
+/// Allocations per record, owned against borrowed, on the JSON and Avro events.
+fn allocations(root: &Path, work: &Path, n: &str) -> Result<String, String> {
+    let binary = root.join("target/release/allocs");
+    let mut table = String::from(
+        "\nHeap allocations per record (`allocs`: one pass over the parsed event after a \
+         warm-up pass; the envelope row is the parse itself):\n\n\
+         | event | envelope | typed (owned `Order`) | borrowed (`OrderRef` / `AvroOrderRef`) | dynamic |\n\
+         |---|---|---|---|---|\n",
+    );
+    for format in ["json", "avro"] {
+        let event = event_path(work, format, "none", false, n);
+        eprintln!("==> allocs: {format}");
+        let output = Command::new(&binary)
+            .args([
+                "--event",
+                &event.display().to_string(),
+                "--value-format",
+                format,
+            ])
+            .output()
+            .map_err(|e| format!("{}: {e}", binary.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "allocs {format}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let mut cells = BTreeMap::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let row: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| format!("allocs printed {line:?}: {e}"))?;
+            if let (Some(case), Some(per)) =
+                (row["case"].as_str(), row["allocations_per_record"].as_f64())
+            {
+                cells.insert(case.to_owned(), format!("{per:.2}"));
+            }
+        }
+        let cell = |case: &str| cells.get(case).cloned().unwrap_or_else(|| "–".into());
+        table.push_str(&format!(
+            "| {format} | {} | {} | {} | {} |\n",
+            cell("envelope"),
+            cell("typed"),
+            cell("borrowed"),
+            cell("dynamic")
+        ));
+    }
+    Ok(table)
+}
+
+/// The cost-growth table of the `growth` binary.
+fn growth(root: &Path) -> Result<String, String> {
+    let binary = root.join("target/release/growth");
+    eprintln!("==> growth");
+    let output = Command::new(&binary)
+        .output()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "growth: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(format!(
+        "\nHow the cost grows (`growth`: JSON values `{{\"id\":N,\"text\":\"…\"}}`, each event parsed from \
+         its bytes and every key and value decoded; the median of runs over half a second; \
+         typed into a `String`, borrowed into a `&str`):\n\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    ))
 }

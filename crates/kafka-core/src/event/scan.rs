@@ -55,6 +55,9 @@ struct Scanner<'a> {
     at: usize,
 }
 
+/// The most records Lambda puts in one event (a batch size of at most 10,000).
+const MAX_BATCH: usize = 10_000;
+
 /// The record fields, one bit each, for finding duplicates and missing ones.
 const TOPIC: u16 = 1;
 const PARTITION: u16 = 1 << 1;
@@ -105,6 +108,21 @@ impl<'a> Scanner<'a> {
         let len = memchr::memchr(b'"', self.bytes.get(start..)?)?;
         self.at = start + len + 1;
         // Quotes are ASCII: both ends fall on character boundaries.
+        self.text.get(start..start + len)
+    }
+
+    /// An object's field name: short, so found byte by byte (a call to memchr costs more
+    /// than the few bytes it would skip); the opening quote is next.
+    #[inline]
+    fn name(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        let len = match rest.iter().take(24).position(|&b| b == b'"') {
+            Some(len) => len,
+            None => memchr::memchr(b'"', rest)?,
+        };
+        self.at = start + len + 1;
         self.text.get(start..start + len)
     }
 
@@ -211,7 +229,7 @@ impl<'a> Scanner<'a> {
         let mut seen = 0u8;
         if !self.empty(b'}')? {
             loop {
-                let key = self.string()?;
+                let key = self.name()?;
                 self.expect(b':')?;
                 let bit = match key {
                     "eventSource" => {
@@ -265,11 +283,19 @@ impl<'a> Scanner<'a> {
             self.expect(b'[')?;
             let mut records = Vec::new();
             if !self.empty(b']')? {
-                loop {
+                let first = self.at;
+                records.push(self.record()?);
+                // Room for as many more records of the first one's length as the rest of
+                // the event could hold (at most a batch's 10,000), so that the list never
+                // moves as it grows; what is not used is given back below.
+                let record_len = (self.at - first).max(1);
+                let room = (self.bytes.len() - self.at) / record_len;
+                records.reserve_exact(room.min(MAX_BATCH));
+                while self.more(b']')? {
                     records.push(self.record()?);
-                    if !self.more(b']')? {
-                        break;
-                    }
+                }
+                if records.capacity() > records.len() + records.len() / 8 {
+                    records.shrink_to_fit();
                 }
             }
             groups.push(PartitionRecords {
@@ -302,7 +328,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         loop {
-            let name = self.string()?;
+            let name = self.name()?;
             self.expect(b':')?;
             let bit = match name {
                 "topic" => {
@@ -406,21 +432,62 @@ impl<'a> Scanner<'a> {
     /// `[n, ...]` of bytes, written signed (-128..-1) or unsigned (0..255).
     fn bytes_list(&mut self) -> Option<Vec<u8>> {
         self.expect(b'[')?;
-        let mut out = Vec::new();
         if self.empty(b']')? {
-            return Some(out);
+            return Some(Vec::new());
         }
+        // At least two characters a byte ("1,"): room for all of them at once.
+        let end = memchr::memchr(b']', self.bytes.get(self.at..)?)?;
+        let mut out = Vec::with_capacity(end / 2 + 1);
         loop {
-            let n = self.integer()?;
-            let byte = match n {
-                0..=255 => u8::try_from(n).ok()?,
-                -128..=-1 => u8::try_from(n + 256).ok()?,
-                _ => return None,
-            };
-            out.push(byte);
-            if !self.more(b']')? {
-                return Some(out);
+            out.push(self.byte()?);
+            match self.bytes.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Some(out);
+                }
+                _ => {
+                    if !self.more(b']')? {
+                        return Some(out);
+                    }
+                }
             }
+        }
+    }
+
+    /// One byte of a header's list: an integer of 0..=255, or of -128..=-1 for the byte
+    /// 256 less; anything else (more digits, a leading zero, a fraction, `-0`) is left to
+    /// the serde reader.
+    #[inline]
+    fn byte(&mut self) -> Option<u8> {
+        self.ws();
+        let bytes = self.bytes;
+        let mut i = self.at;
+        let negative = bytes.get(i) == Some(&b'-');
+        i += usize::from(negative);
+        let first = bytes.get(i)?.wrapping_sub(b'0');
+        if first > 9 {
+            return None;
+        }
+        i += 1;
+        let mut n = u32::from(first);
+        if first != 0 {
+            for _ in 0..2 {
+                match bytes.get(i) {
+                    Some(&d) if d.is_ascii_digit() => {
+                        n = n * 10 + u32::from(d - b'0');
+                        i += 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        self.at = i;
+        self.delimited()?;
+        match (negative, n) {
+            (false, 0..=255) => u8::try_from(n).ok(),
+            (true, 1..=128) => u8::try_from(256 - n).ok(),
+            _ => None,
         }
     }
 
@@ -435,7 +502,7 @@ impl<'a> Scanner<'a> {
         let mut seen = 0u8;
         if !self.empty(b'}')? {
             loop {
-                let name = self.string()?;
+                let name = self.name()?;
                 self.expect(b':')?;
                 let bit = match name {
                     "dataFormat" => {
@@ -537,6 +604,50 @@ mod tests {
         ];
         for json in left {
             assert!(scan(json).is_none(), "{json}");
+        }
+    }
+
+    #[test]
+    fn header_bytes_at_their_bounds() {
+        let event = |list: &str| {
+            format!(
+                r#"{{"records":{{"t-0":[{{"topic":"t","partition":0,"offset":0,"timestamp":1,"headers":[{{"a":{list}}}]}}]}}}}"#
+            )
+        };
+        for list in [
+            "[0]",
+            "[255]",
+            "[-128]",
+            "[-1]",
+            "[1, 2 ,3]",
+            "[ 9 ]",
+            "[99,100,0,7]",
+        ] {
+            assert!(both(&event(list)).is_some(), "{list}");
+        }
+        let json = event("[0,255,-128,-1,10]");
+        let read = scan(&json).expect("taken");
+        let header = read.records().next().expect("a record").headers().get("a");
+        assert_eq!(header, Some(&[0, 255, 128, 255, 10][..]));
+        for list in [
+            "[256]", "[-129]", "[1000]", "[00]", "[01]", "[-0]", "[1.0]", "[1e1]", "[1", "[+1]",
+        ] {
+            assert!(scan(&event(list)).is_none(), "{list}");
+        }
+    }
+
+    #[test]
+    fn many_partitions_and_one_record_each_are_read() {
+        let groups: Vec<String> = (0..300)
+            .map(|p| {
+                format!(r#""t-{p}":[{{"topic":"t","partition":{p},"offset":1,"timestamp":1}}]"#)
+            })
+            .collect();
+        let json = format!(r#"{{"records":{{{}}}}}"#, groups.join(","));
+        let event = both(&json).expect("taken");
+        assert_eq!(event.record_count(), 300);
+        for group in event.partition_groups() {
+            assert!(group.records().len() == 1);
         }
     }
 }
