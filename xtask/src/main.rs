@@ -132,6 +132,18 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    // kafka-function with JSON alone refuses the registry variables.
+    cargo(
+        &[
+            "test",
+            "-p",
+            "kafka-function",
+            "--no-default-features",
+            "--bin",
+            "kafka-function",
+        ],
+        &[],
+    )?;
     cargo(
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],

@@ -82,18 +82,35 @@ fn consumer() -> Result<KafkaConsumer<AnyCodec, AnyCodec>, String> {
 #[cfg(not(feature = "registry"))]
 #[allow(clippy::unused_async, reason = "the same call as with the feature")]
 async fn schemas() -> Result<Option<std::convert::Infallible>, String> {
-    match [
+    no_registry(var).map(|()| None)
+}
+
+/// Fails on the first registry variable that is set, in a build without registries.
+#[cfg(not(feature = "registry"))]
+fn no_registry(var: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    let names = [
         "SCHEMA_REGISTRY_URL",
         "GLUE_REGISTRY",
         "SCHEMA_REGISTRY_SECRET",
-    ]
-    .into_iter()
-    .find(|name| var(name).is_some())
-    {
+    ];
+    match names.into_iter().find(|name| var(name).is_some()) {
         Some(name) => Err(format!(
             "{name}: this build has no schema registry (its `registry` feature is off)"
         )),
-        None => Ok(None),
+        None => Ok(()),
+    }
+}
+
+#[cfg(all(test, not(feature = "registry")))]
+mod tests {
+    #[test]
+    fn a_registry_variable_stops_a_build_without_registries() {
+        let set = |name: &str| (name == "GLUE_REGISTRY").then(|| "true".to_owned());
+        assert_eq!(
+            super::no_registry(set).unwrap_err(),
+            "GLUE_REGISTRY: this build has no schema registry (its `registry` feature is off)"
+        );
+        assert_eq!(super::no_registry(|_| None), Ok(()));
     }
 }
 
