@@ -72,6 +72,8 @@ fn seed(target: &str, corpus: &Path) -> Result<usize, String> {
         "json" => "json_",
         "avro" => "avro_",
         "protobuf" => "protobuf_",
+        // JSON and Avro payloads; bit 4 of the selector picks Avro.
+        "borrowed" => "",
         _ => return Ok(0),
     };
     if !empty {
@@ -110,6 +112,16 @@ fn seed(target: &str, corpus: &Path) -> Result<usize, String> {
         let event: serde_json::Value =
             serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let groups = event["records"].as_object().cloned().unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let avro = match (target, name) {
+            ("borrowed", n) if n.starts_with("json_") => 0,
+            ("borrowed", n) if n.starts_with("avro_") => 16,
+            ("borrowed", _) => continue,
+            _ => 0,
+        };
         for record in groups
             .values()
             .flat_map(|g| g.as_array().cloned().unwrap_or_default())
@@ -123,7 +135,7 @@ fn seed(target: &str, corpus: &Path) -> Result<usize, String> {
                 };
                 // Selectors: plain and auto wire format, then Confluent metadata, then Glue.
                 for selector in [0u8, 1, 4, 12] {
-                    write(&[&[selector][..], &bytes].concat())?;
+                    write(&[&[selector | avro][..], &bytes].concat())?;
                 }
             }
         }

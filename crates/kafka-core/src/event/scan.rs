@@ -435,9 +435,10 @@ impl<'a> Scanner<'a> {
         if self.empty(b']')? {
             return Some(Vec::new());
         }
-        // At least two characters a byte ("1,"): room for all of them at once.
-        let end = memchr::memchr(b']', self.bytes.get(self.at..)?)?;
-        let mut out = Vec::with_capacity(end / 2 + 1);
+        // One more byte than commas before the closing bracket: room for exactly them.
+        let list = self.bytes.get(self.at..)?;
+        let end = memchr::memchr(b']', list)?;
+        let mut out = Vec::with_capacity(memchr::memchr_iter(b',', &list[..end]).count() + 1);
         loop {
             out.push(self.byte()?);
             match self.bytes.get(self.at) {
