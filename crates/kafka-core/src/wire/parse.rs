@@ -251,6 +251,9 @@ pub fn parse_glue_index(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
 ///
 /// # Errors
 /// A [`WireError`] when the stream is corrupt or inflates to more than `limit` bytes.
+// Never inlined: its 16 KB buffer would make the frame of every caller (the unframing of
+// each payload) that large, and probing that stack on each call costs more than a call.
+#[inline(never)]
 pub fn decompress_zlib(
     compressed: &[u8],
     limit: usize,
