@@ -46,7 +46,14 @@ fn every_format_and_mode_prints_one_json_line() {
             &["--typed", "order", "--parsed"],
             &["--dynamic", "--parsed"],
             &["--typed", "order", "--vs-floor"],
+            &["--borrowed", "order", "--vs-floor"],
+            &["--borrowed", "order", "--parsed"],
+            &["--envelope"],
+            &["--envelope", "--vs-floor"],
         ] {
+            if *format == "protobuf" && mode[0] == "--borrowed" {
+                continue;
+            }
             let mut args = vec![
                 "--event",
                 path.to_str().unwrap(),
@@ -72,6 +79,7 @@ fn every_format_and_mode_prints_one_json_line() {
             assert!(line["min"].as_f64().unwrap() <= median);
             assert!(line["max"].as_f64().unwrap() >= median);
             assert!(line["min_s"].as_f64().unwrap() <= line["median_s"].as_f64().unwrap());
+            assert!(line["peak_rss_kb"].as_u64().unwrap() > 0, "{line}");
             if mode.contains(&"--vs-floor") {
                 assert!(line["floor_median_s"].as_f64().unwrap() > 0.0, "{line}");
                 assert!(line["vs_floor"].as_f64().unwrap() > 0.0, "{line}");
@@ -143,9 +151,114 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 1);
     assert_eq!(
         stderr.trim(),
-        "throughput: --parsed and --vs-floor do not apply to --floor, which times the envelope parse"
+        "throughput: --parsed does not apply to --floor and --envelope, which time the envelope parse"
+    );
+    let floor = |mode: &[&str]| {
+        let mut args = vec!["--event", json.to_str().unwrap(), "--value-format", "json"];
+        args.extend(mode);
+        run(&args)
+    };
+    let (code, _, stderr) = floor(&["--floor", "--vs-floor"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        "throughput: --vs-floor does not apply to --floor, which is the floor"
+    );
+    let proto = event("borrowed-proto.event.json", Payloads::ProtobufConfluentEsm);
+    let (code, _, stderr) = run(&[
+        "--event",
+        proto.to_str().unwrap(),
+        "--value-format",
+        "protobuf",
+        "--borrowed",
+        "order",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        "throughput: --borrowed: JSON and Avro values lend, protobuf values do not"
+    );
+    let (code, _, stderr) = floor(&["--borrowed", "invoice"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "--borrowed: unknown type invoice (only order)"
     );
     let (code, _, stderr) = run(&["--event", "/nonexistent", "--value-format", "xml"]);
     assert_eq!(code, 1);
     assert!(stderr.starts_with("throughput: /nonexistent: "), "{stderr}");
+}
+
+#[test]
+fn allocs_counts_fewer_allocations_when_values_are_lent() {
+    for (name, payloads, format) in [
+        ("allocs-json.event.json", Payloads::Json, "json"),
+        ("allocs-avro.event.json", Payloads::Avro, "avro"),
+    ] {
+        let path = event(name, payloads);
+        let output = Command::new(env!("CARGO_BIN_EXE_allocs"))
+            .args(["--event", path.to_str().unwrap(), "--value-format", format])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let per_record: std::collections::BTreeMap<String, f64> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert_eq!(row["records"], 40, "{row}");
+                (
+                    row["case"].as_str().unwrap().to_owned(),
+                    row["allocations_per_record"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let cases: Vec<&str> = per_record.keys().map(String::as_str).collect();
+        assert_eq!(cases, ["borrowed", "dynamic", "envelope", "typed"]);
+        assert!(
+            per_record["borrowed"] < per_record["typed"],
+            "{format}: {per_record:?}"
+        );
+        assert!(
+            per_record["typed"] < per_record["dynamic"],
+            "{format}: {per_record:?}"
+        );
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_allocs")).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "usage: allocs --event FILE --value-format json|avro"
+    );
+}
+
+#[test]
+fn growth_prints_a_row_per_batch_and_value_size() {
+    let output = Command::new(env!("CARGO_BIN_EXE_growth"))
+        .args(["--max-event-mb", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let table = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| 1")).collect();
+    assert_eq!(rows.len(), 9, "{table}");
+    assert!(rows[0].starts_with("| 1 | 100 B | "), "{table}");
+    assert!(rows[2].contains("over 1 MB: not made"), "{table}");
+    let output = Command::new(env!("CARGO_BIN_EXE_growth"))
+        .args(["--max-event-mb", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "--max-event-mb: not a number: lots"
+    );
 }
