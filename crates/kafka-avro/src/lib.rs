@@ -25,6 +25,28 @@
 //! # Ok::<(), kafka_core::Error>(())
 //! ```
 //!
+//! Every codec here also lends ([`kafka_core::Lend`], used by
+//! [`KafkaConsumer::lend`](kafka_core::KafkaConsumer::lend)): a payload read into a type
+//! that borrows its strings and bytes from it, with no allocation for them.
+//!
+//! ```
+//! use kafka_avro::AvroSchemas;
+//! use kafka_core::{Lend, Part, Payload};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct User<'a> { name: &'a str, age: i32 }
+//!
+//! let schemas = AvroSchemas::builder()
+//!     .schema(r#"{"type":"record","name":"User","fields":[
+//!         {"name":"name","type":"string"},{"name":"age","type":"int"}]}"#)
+//!     .build()?;
+//! let payload = b"\x06Ada\x48";
+//! let user: User<'_> = schemas.generic().decode_as(Payload::new(payload, Part::Value)).unwrap();
+//! assert_eq!((user.name, user.age), ("Ada", 36));
+//! assert_eq!(user.name.as_ptr(), payload[1..].as_ptr()); // lent from the payload
+//! # Ok::<(), kafka_core::Error>(())
+//! ```
+//!
 //! # Which schema decodes a payload
 //!
 //! - The **writer schema** is the one the payload was written with. When the payload's

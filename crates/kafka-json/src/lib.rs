@@ -20,6 +20,8 @@
 //! - A leading UTF-8 byte order mark is skipped.
 //! - An empty payload or invalid JSON is an error, never handed back as text.
 //! - Nesting deeper than 128 levels is an error (serde_json's recursion limit).
+//! - Both codecs also lend ([`kafka_core::Lend`], used by `KafkaConsumer::lend`): any
+//!   serde type, its unescaped strings borrowed from the payload.
 //!
 //! # Features
 //! - `json-schema`: [`Json::validate_with_registry`], payloads checked against the JSON
