@@ -69,9 +69,38 @@ impl<'a> Header<'a> {
 /// assert_eq!(headers.get_str("trace"), None); // not UTF-8: read it with `get`
 /// assert_eq!(headers.get("missing"), None);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Headers<'a> {
-    pub(super) entries: Vec<Header<'a>>,
+    entries: Entries<'a>,
+}
+
+/// Most records carry one header: it is kept inline, without a list of its own.
+#[derive(Clone)]
+enum Entries<'a> {
+    One(Header<'a>),
+    Many(Vec<Header<'a>>),
+}
+
+impl Default for Headers<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PartialEq for Headers<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Headers<'_> {}
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Headers")
+            .field("entries", &self.as_slice())
+            .finish()
+    }
 }
 
 impl<'a> Headers<'a> {
@@ -79,31 +108,53 @@ impl<'a> Headers<'a> {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            entries: Vec::new(),
+            entries: Entries::Many(Vec::new()),
         }
     }
 
     /// Every header in record order.
     pub fn iter(&self) -> std::slice::Iter<'_, Header<'a>> {
-        self.entries.iter()
+        self.as_slice().iter()
+    }
+
+    /// Every header in record order, as a slice.
+    #[must_use]
+    pub fn as_slice(&self) -> &[Header<'a>] {
+        match &self.entries {
+            Entries::One(header) => std::slice::from_ref(header),
+            Entries::Many(headers) => headers,
+        }
+    }
+
+    /// Adds a header after the others.
+    pub fn push(&mut self, header: Header<'a>) {
+        let entries = std::mem::replace(&mut self.entries, Entries::Many(Vec::new()));
+        self.entries = match entries {
+            Entries::Many(mut headers) if !headers.is_empty() => {
+                headers.push(header);
+                Entries::Many(headers)
+            }
+            Entries::Many(_) => Entries::One(header),
+            Entries::One(first) => Entries::Many(vec![first, header]),
+        };
     }
 
     /// How many headers the record has, duplicates counted.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.as_slice().len()
     }
 
     /// Whether the record has no headers.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.as_slice().is_empty()
     }
 
     /// The first header named `name`.
     #[must_use]
     pub fn first(&self, name: &str) -> Option<&Header<'a>> {
-        self.entries.iter().find(|h| h.name() == name)
+        self.iter().find(|h| h.name() == name)
     }
 
     /// The bytes of the first header named `name`; `None` when there is none or its value
@@ -122,8 +173,7 @@ impl<'a> Headers<'a> {
 
     /// The bytes of every header named `name`, in order (`None` for a null value).
     pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Option<&'s [u8]>> + 's {
-        self.entries
-            .iter()
+        self.iter()
             .filter(move |h| h.name() == name)
             .map(Header::value)
     }
@@ -131,8 +181,7 @@ impl<'a> Headers<'a> {
     /// Every header named `name` as UTF-8 text, in order (`None` for a null value or one
     /// that is not UTF-8).
     pub fn get_all_str<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Option<&'s str>> + 's {
-        self.entries
-            .iter()
+        self.iter()
             .filter(move |h| h.name() == name)
             .map(Header::value_str)
     }
@@ -141,22 +190,33 @@ impl<'a> Headers<'a> {
     #[must_use]
     pub fn into_owned(self) -> Headers<'static> {
         Headers {
-            entries: self.entries.into_iter().map(Header::into_owned).collect(),
+            entries: match self.entries {
+                Entries::One(header) => Entries::One(header.into_owned()),
+                Entries::Many(headers) => {
+                    Entries::Many(headers.into_iter().map(Header::into_owned).collect())
+                }
+            },
         }
     }
 }
 
 impl<'a> From<Vec<Header<'a>>> for Headers<'a> {
-    fn from(entries: Vec<Header<'a>>) -> Self {
+    fn from(mut entries: Vec<Header<'a>>) -> Self {
+        let entries = match (entries.len(), entries.pop()) {
+            (1, Some(header)) => Entries::One(header),
+            (_, Some(last)) => {
+                entries.push(last);
+                Entries::Many(entries)
+            }
+            (_, None) => Entries::Many(entries),
+        };
         Self { entries }
     }
 }
 
 impl<'a> FromIterator<Header<'a>> for Headers<'a> {
     fn from_iter<I: IntoIterator<Item = Header<'a>>>(iter: I) -> Self {
-        Self {
-            entries: iter.into_iter().collect(),
-        }
+        Self::from(iter.into_iter().collect::<Vec<_>>())
     }
 }
 
@@ -165,7 +225,7 @@ impl<'s, 'a> IntoIterator for &'s Headers<'a> {
     type IntoIter = std::slice::Iter<'s, Header<'a>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
+        self.iter()
     }
 }
 
@@ -203,7 +263,7 @@ impl<'de> Expect<'de> for HeaderList {
             },
         )?;
         Ok(match problem {
-            None => Ok(Headers { entries }),
+            None => Ok(Headers::from(entries)),
             Some(reason) => Err(reason),
         })
     }

@@ -407,9 +407,9 @@ impl<'a> Scanner<'a> {
             return Some(Headers::new());
         }
         self.expect(b'[')?;
-        let mut entries = Vec::new();
+        let mut headers = Headers::new();
         if self.empty(b']')? {
-            return Some(Headers { entries });
+            return Some(headers);
         }
         loop {
             self.expect(b'{')?;
@@ -422,9 +422,9 @@ impl<'a> Scanner<'a> {
                 Some(self.bytes_list()?)
             };
             self.expect(b'}')?;
-            entries.push(Header::new(name, value));
+            headers.push(Header::new(name, value));
             if !self.more(b']')? {
-                return Some(Headers { entries });
+                return Some(headers);
             }
         }
     }

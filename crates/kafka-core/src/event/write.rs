@@ -83,8 +83,8 @@ impl Serialize for Headers<'_> {
                 map.end()
             }
         }
-        let mut seq = serializer.serialize_seq(Some(self.entries.len()))?;
-        for header in &self.entries {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for header in self {
             seq.serialize_element(&Entry(header))?;
         }
         seq.end()
