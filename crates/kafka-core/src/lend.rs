@@ -13,7 +13,19 @@ use crate::vocab::{Part, RecordId};
 
 /// A record lent to the closure of [`KafkaConsumer::lend`]: its key and value decoded from
 /// base64 and unframed into buffers the consumer reuses, ready to decode into types that
-/// borrow from them. It lives for one call of the closure.
+/// borrow from them. It lives for one call of the closure: what borrows from it cannot
+/// be kept past that call, since the next record reuses the buffers.
+///
+/// ```compile_fail,E0521
+/// use kafka_core::{KafkaConsumer, KafkaEvent};
+///
+/// let event = KafkaEvent::from_str(r#"{"records":{}}"#).unwrap();
+/// let mut kept: Vec<&str> = Vec::new();
+/// KafkaConsumer::new().lend(&event, |record| {
+///     kept.extend(record.value::<&str>().unwrap()); // error: the text would outlive the record
+///     Ok::<(), ()>(())
+/// });
+/// ```
 pub struct Lent<'a, K, V> {
     raw: &'a RawRecord<'a>,
     key: Option<&'a Unframed<'a>>,
