@@ -38,6 +38,7 @@
 //! | `record` | [`ConsumerRecord`]: an event's record with its key and value decoded |
 //! | `batch` | the partial batch response, [`BatchItemFailures`] |
 //! | `consumer` | [`KafkaConsumer`]: base64, framing, the format check and the codecs, per record |
+//! | `iter` | [`KafkaConsumer::records`], `partitions`, `decode_all` and [`Records`]: a batch's records decoded lazily |
 //! | `lend` | [`KafkaConsumer::lend`] and [`Lent`]: records lent one at a time, decoded into borrowing types |
 //! | `validate` | validation adapters on any codec ([`CodecExt`]) |
 //!
@@ -57,6 +58,7 @@ mod consumer;
 mod error;
 mod event;
 mod framing;
+mod iter;
 mod lend;
 mod record;
 mod redact;
@@ -70,13 +72,14 @@ pub mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
 pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, Utf8};
-pub use consumer::{Decoded, KafkaConsumer, Records, WantedSchemas};
+pub use consumer::{Decoded, KafkaConsumer, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
     RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
 pub use framing::{Framing, WireFormat};
+pub use iter::Records;
 pub use lend::Lent;
 pub use record::ConsumerRecord;
 pub use registered::{NamedSchema, RegisteredSchema};
