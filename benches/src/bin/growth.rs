@@ -5,8 +5,8 @@
 //! growth [--max-event-mb N]    (200 by default: bigger events are not made)
 //! ```
 //!
-//! Each event is made in memory: records over four partitions (one for a batch of one),
-//! string keys, one header each, and JSON values `{"id":N,"text":"…"}` padded to the value
+//! Each event is made in memory with `kafka_core::testing::EventBuilder`: records over
+//! four partitions (one for a batch of one), string keys, one header each, and JSON values `{"id":N,"text":"…"}` padded to the value
 //! size. Each case parses the event from its bytes and decodes every key and value, as a
 //! function does: `floor` is the reference floor (`reference_floor`), `typed` decodes
 //! into an owned struct (`String` text), `borrowed` lends each record and decodes into a
@@ -22,9 +22,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use base64::engine::Simd;
-use base64::engine::general_purpose::{GeneralPurposeConfig, STANDARD};
+use base64::engine::general_purpose::GeneralPurposeConfig;
+use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{KafkaConsumer, KafkaEvent, RecordError, Utf8};
 use kafka_json::{Json, JsonValue};
 use lambda_kafka_bench::reference_floor;
@@ -46,50 +46,24 @@ const LAMBDA_MAX: usize = 6 * 1024 * 1024;
 /// An event of `records` records with values of `value_size` bytes.
 fn event(records: usize, value_size: usize) -> String {
     let partitions = if records == 1 { 1 } else { 4 };
-    let mut groups: Vec<String> = vec![String::new(); partitions];
+    let mut event = EventBuilder::msk();
     for i in 0..records {
-        let partition = i % partitions;
-        let head = format!("{{\"id\":{i},\"text\":\"");
-        let fill = value_size.saturating_sub(head.len() + 2);
-        let mut value = head;
-        value.extend(std::iter::repeat_n("lorem ipsum ", fill / 12 + 1));
-        value.truncate(
-            value_size
-                .saturating_sub(2)
-                .max(value.len().min(value_size)),
-        );
+        let mut value = format!("{{\"id\":{i},\"text\":\"");
+        let fill = value_size.saturating_sub(value.len() + 2);
+        value.extend("lorem ipsum ".chars().cycle().take(fill));
         value.push_str("\"}");
-        let group = &mut groups[partition];
-        if !group.is_empty() {
-            group.push(',');
-        }
-        let _ = write!(
-            group,
-            "{{\"topic\":\"orders\",\"partition\":{partition},\"offset\":{i},\"timestamp\":{},\
-             \"timestampType\":\"CREATE_TIME\",\"key\":\"{}\",\"value\":\"{}\",\
-             \"headers\":[{{\"correlation-id\":[{}]}}]}}",
-            1_735_689_600_000_u64 + i as u64,
-            STANDARD.encode(format!("customer-{i}")),
-            STANDARD.encode(value.as_bytes()),
-            format!("c-{i}")
-                .bytes()
-                .map(|b| b.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let (partition, offset) = (i % partitions, i / partitions);
+        let record = RecordBuilder::new(
+            "orders",
+            i32::try_from(partition).unwrap_or(0),
+            i64::try_from(offset).unwrap_or(0),
+        )
+        .key(format!("customer-{i}"))
+        .value(value)
+        .header("correlation-id", format!("c-{i}"));
+        event = event.record(record);
     }
-    let mut json = String::from(
-        "{\"eventSource\":\"aws:kafka\",\"eventSourceArn\":\"arn:aws:kafka:us-east-1:123456789012:cluster/demo/1\",\
-         \"bootstrapServers\":\"b-1.demo:9092\",\"records\":{",
-    );
-    for (partition, group) in groups.iter().enumerate() {
-        if partition > 0 {
-            json.push(',');
-        }
-        let _ = write!(json, "\"orders-{partition}\":[{group}]");
-    }
-    json.push_str("}}");
-    json
+    event.to_json()
 }
 
 /// The median time of `once`, run until half a second has passed (3 runs at least).
