@@ -259,13 +259,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         raw: &'e RawRecord<'e>,
         buffers: &mut Buffers,
     ) -> Result<ConsumerRecord<'e, K::Output, V::Output>, RecordError> {
-        if let Some(problem) = raw.problem() {
-            return Err(RecordError::InvalidRecord {
-                record: RecordId::of(raw),
-                part: problem.part,
-                reason: problem.reason.to_owned(),
-            });
-        }
+        fields_usable(raw)?;
         let key = self.decode_part(&self.key, self.key_wire, raw, Part::Key, buffers)?;
         let value = self.decode_part(&self.value, self.value_wire, raw, Part::Value, buffers)?;
         Ok(ConsumerRecord::new(raw, key, value))
@@ -508,4 +502,17 @@ fn base64_reason(error: &base64::DecodeError, len: usize) -> String {
         E::InvalidPadding => "misplaced padding".to_owned(),
     };
     format!("invalid base64 ({len} characters): {what}")
+}
+
+/// The record's first field problem (a bad timestamp, headers, key or value text, or
+/// schema metadata) as the error that fails the record, before any decoding.
+pub(crate) fn fields_usable(raw: &RawRecord<'_>) -> Result<(), RecordError> {
+    match raw.problem() {
+        None => Ok(()),
+        Some(problem) => Err(RecordError::InvalidRecord {
+            record: RecordId::of(raw),
+            part: problem.part,
+            reason: problem.reason.to_owned(),
+        }),
+    }
 }

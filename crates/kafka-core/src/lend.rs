@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::batch::BatchItemFailures;
 use crate::codec::{Codec, Lend};
-use crate::consumer::{Buffers, KafkaConsumer, Unframed, trace_failure};
+use crate::consumer::{Buffers, KafkaConsumer, Unframed, fields_usable, trace_failure};
 use crate::error::RecordError;
 use crate::event::{Headers, KafkaEvent, RawRecord};
 use crate::framing::Framing;
@@ -217,13 +217,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         key_buffers: &'b mut Buffers,
         value_buffers: &'b mut Buffers,
     ) -> Result<(Option<Unframed<'b>>, Option<Unframed<'b>>), RecordError> {
-        if let Some(problem) = raw.problem() {
-            return Err(RecordError::InvalidRecord {
-                record: RecordId::of(raw),
-                part: problem.part,
-                reason: problem.reason.to_owned(),
-            });
-        }
+        fields_usable(raw)?;
         let key = self.unframe_part(
             self.key_codec(),
             self.wire_format_of(Part::Key),
