@@ -14,27 +14,13 @@
 //! Prints a table and writes it to `target/peer-bench/cold-start.md`.
 
 use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Kills a child process however the task ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| format!("a free port: {e}"))
-}
+use kafka_vectors::emulator::{
+    Running, free_port, function_command, invocation_url, start_emulator,
+};
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -88,9 +74,7 @@ fn function_once(binary: &Path, port: u16, event: &[u8]) -> Result<Duration, Str
             .build()
             .into();
         let mut response = agent
-            .post(&format!(
-                "http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"
-            ))
+            .post(&invocation_url(port))
             .send(&body[..])
             .map_err(|e| format!("the invocation got no answer: {e}"))?;
         let answered = Instant::now();
@@ -104,14 +88,7 @@ fn function_once(binary: &Path, port: u16, event: &[u8]) -> Result<Duration, Str
     std::thread::sleep(Duration::from_millis(300));
     let started = Instant::now();
     let _function = Running(
-        Command::new(binary)
-            .env("AWS_LAMBDA_FUNCTION_NAME", "kafka-function")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env(
-                "AWS_LAMBDA_RUNTIME_API",
-                format!("http://127.0.0.1:{port}/.rt/kafka-function"),
-            )
+        function_command(binary, port)
             .env("VALUE_FORMAT", "json")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -191,31 +168,10 @@ pub(crate) fn measure(runs: usize) -> Result<String, String> {
     )?;
     let every = build(&root, &out, "kafka-function-all", &[])?;
 
-    let port = free_port()?;
+    let port = free_port().map_err(|e| format!("a free port: {e}"))?;
     eprintln!("\n==> cargo lambda watch --only-lambda-apis (port {port})");
-    let _emulator = Running(
-        Command::new("cargo")
-            .args([
-                "lambda",
-                "watch",
-                "--only-lambda-apis",
-                "--invoke-address",
-                "127.0.0.1",
-            ])
-            .args(["--invoke-port", &port.to_string()])
-            .current_dir(root.join("examples/kafka-function"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cargo lambda watch: {e}"))?,
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            return Err(format!("the emulator did not open port {port}"));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let _emulator = start_emulator(&root.join("examples/kafka-function"), port)
+        .map_err(|e| format!("cargo lambda watch: {e}"))?;
 
     let mut rows = Vec::new();
     for (label, binary) in [

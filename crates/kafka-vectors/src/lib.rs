@@ -1,7 +1,8 @@
 //! Test-only support shared by the workspace's tests and benchmarks (not published): where
 //! the test vectors are and how to read them, the `Order` of their schemas as Rust types
-//! (serde for JSON and Avro, prost for Protobuf), and the fixtures captured by the other
-//! Powertools editions.
+//! (serde for JSON and Avro, prost for Protobuf), the fixtures captured by the other
+//! Powertools editions, and the processes of the tests that run the function under
+//! cargo-lambda's emulator ([`emulator`]).
 //!
 //! The vectors live in the repository (`testdata/vectors`), so tests that use them run on
 //! any clone. The Powertools fixtures stay outside it (`../shared/vectors/powertools`): a
@@ -10,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod emulator;
 pub mod moto;
 pub mod order;
 pub mod proto;

@@ -3,22 +3,14 @@
 
 #![allow(dead_code, reason = "each test file uses its own part")]
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use kafka_vectors::emulator;
 use serde_json::Value;
 
-/// Kills a process when the test ends, however it ends.
-pub(crate) struct Running(pub(crate) Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+pub(crate) use kafka_vectors::emulator::Running;
 
 pub(crate) fn emulator_available() -> bool {
     let found = Command::new("cargo")
@@ -38,11 +30,7 @@ pub(crate) fn emulator_available() -> bool {
 }
 
 pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("a free port")
-        .local_addr()
-        .expect("address")
-        .port()
+    emulator::free_port().expect("a free port")
 }
 
 /// One emulator at a time: emulators started at once by parallel tests have been seen to
@@ -66,39 +54,10 @@ pub(crate) fn start_logging(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let port = free_port();
-    let emulator = Running(
-        Command::new("cargo")
-            .args([
-                "lambda",
-                "watch",
-                "--only-lambda-apis",
-                "--invoke-address",
-                "127.0.0.1",
-            ])
-            .args(["--invoke-port", &port.to_string()])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("cargo lambda watch starts"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not open port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let emulator = emulator::start_emulator(Path::new(env!("CARGO_MANIFEST_DIR")), port)
+        .expect("cargo lambda watch starts");
     let function = Running(
-        Command::new(env!("CARGO_BIN_EXE_kafka-function"))
-            .env("AWS_LAMBDA_FUNCTION_NAME", "kafka-function")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env(
-                "AWS_LAMBDA_RUNTIME_API",
-                format!("http://127.0.0.1:{port}/.rt/kafka-function"),
-            )
+        emulator::function_command(Path::new(env!("CARGO_BIN_EXE_kafka-function")), port)
             .envs(env.iter().copied())
             .stdout(log.map_or_else(Stdio::null, |path| {
                 Stdio::from(std::fs::File::create(path).expect("the function's log"))
@@ -120,9 +79,7 @@ pub(crate) fn invoke_file(port: u16, event: &Path) -> (u16, Value) {
         .build()
         .into();
     let mut response = agent
-        .post(&format!(
-            "http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"
-        ))
+        .post(&emulator::invocation_url(port))
         .send(&body[..])
         .unwrap_or_else(|e| panic!("the invocation of {event} got no answer: {e}"));
     let status = response.status().as_u16();
