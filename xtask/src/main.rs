@@ -157,8 +157,9 @@ fn ci() -> Result<(), String> {
 }
 
 /// Every publishable crate packages: its manifest, readme and files are what crates.io
-/// takes. The bench crate is left out: it depends on the unpublished test crate
-/// (`kafka-vectors`), which `cargo package` cannot resolve from a registry. Without
+/// takes. The bench crate and this task runner are left out: they depend on the
+/// unpublished test crate (`kafka-vectors`), which `cargo package` cannot resolve from a
+/// registry. Without
 /// verification, since the crates are not on crates.io yet (`cargo package --workspace`
 /// with verification builds them against each other, see the README).
 fn package() -> Result<(), String> {
@@ -168,6 +169,8 @@ fn package() -> Result<(), String> {
             "--workspace",
             "--exclude",
             "lambda-kafka-bench",
+            "--exclude",
+            "xtask",
             "--no-verify",
             "--allow-dirty",
         ],
