@@ -7,13 +7,14 @@
 //! IDEMPOTENCY_TABLE=idempotency cargo run --example idempotency --features dynamodb,runtime
 //! ```
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use lambda_kafka::idempotency::dynamodb::DynamoDbStore;
 use lambda_kafka::idempotency::{Idempotency, InMemoryStore, Store};
 use lambda_kafka::prelude::*;
-use lambda_kafka::runtime::{ConsumerRecords, PerRecord, process};
+use lambda_kafka::runtime::{Context, KafkaService, LambdaEvent, Service as _};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -22,30 +23,35 @@ struct Order {
     total: f64,
 }
 
-/// Delivers the batch twice and counts the charges.
-async fn replay<S: Store>(idempotency: &Idempotency<S>) -> Result<(), Box<dyn std::error::Error>> {
-    let input = include_str!("events/orders-json.json");
+async fn replay<S: Store + 'static>(
+    idempotency: Idempotency<S>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let idempotency = Arc::new(idempotency);
+    let charges = Arc::new(AtomicUsize::new(0));
     let consumer = KafkaConsumer::new().value(Json::<Order>::new());
-    let charges = AtomicUsize::new(0);
+    let (store, counter) = (Arc::clone(&idempotency), Arc::clone(&charges));
+    // The function, as `.run()` would run it; here it is called as a tower service.
+    let mut function = KafkaService::per_record(consumer, move |record| {
+        let (idempotency, charges) = (Arc::clone(&store), Arc::clone(&counter));
+        async move {
+            // The invocation's remaining time bounds the in-progress entry.
+            idempotency
+                .run_record(&record, Duration::from_secs(60), || async {
+                    let order = record.value.as_ref().ok_or("a tombstone")?;
+                    charges.fetch_add(1, Ordering::Relaxed);
+                    Ok::<_, &str>(format!("charged {} for {:.2}", order.order_id, order.total))
+                })
+                .await
+                .map(|receipt| println!("{receipt}"))
+        }
+    });
     for delivery in 1..=2 {
-        let records = ConsumerRecords::decode(&consumer, input)?;
-        let outcome = process(records, PerRecord::new(), |record| {
-            let (idempotency, charges) = (idempotency, &charges);
-            async move {
-                // The invocation's remaining time bounds the in-progress entry; in a
-                // function, take it from the Lambda context's deadline.
-                idempotency
-                    .run_record(&record, Duration::from_secs(60), || async {
-                        let order = record.value.as_ref().ok_or("a tombstone")?;
-                        charges.fetch_add(1, Ordering::Relaxed);
-                        Ok::<_, &str>(format!("charged {} for {:.2}", order.order_id, order.total))
-                    })
-                    .await
-                    .map(|receipt| println!("delivery {delivery}: {receipt}"))
-            }
-        })
-        .await;
-        println!("delivery {delivery}: {} failed", outcome.failures().len());
+        let event = serde_json::from_str(include_str!("events/orders-json.json"))?;
+        let failures = function
+            .call(LambdaEvent::new(event, Context::default()))
+            .await
+            .map_err(|d| d.error_message)?;
+        println!("delivery {delivery}: {} failed", failures.len());
     }
     println!(
         "{} charges for two deliveries",
@@ -57,8 +63,8 @@ async fn replay<S: Store>(idempotency: &Idempotency<S>) -> Result<(), Box<dyn st
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var("IDEMPOTENCY_TABLE").is_ok() {
-        replay(&Idempotency::new(DynamoDbStore::from_env().await?).local_cache(true)).await
+        replay(Idempotency::new(DynamoDbStore::from_env().await?).local_cache(true)).await
     } else {
-        replay(&Idempotency::new(InMemoryStore::new())).await
+        replay(Idempotency::new(InMemoryStore::new())).await
     }
 }

@@ -7,7 +7,7 @@
 //! ```
 
 use lambda_kafka::prelude::*;
-use lambda_kafka::runtime::{self, PerRecord};
+use lambda_kafka::runtime::{self, KafkaService};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -17,12 +17,10 @@ struct Order {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_runtime::Error> {
+async fn main() -> Result<(), runtime::Error> {
     // Built once, at cold start.
     let consumer = KafkaConsumer::new().value(Json::<Order>::new());
-    // Partitions run concurrently; the records of one partition stay in order.
-    let options = PerRecord::new().concurrent_partitions(true);
-    runtime::run_per_record(consumer, options, |record| async move {
+    KafkaService::per_record(consumer, |record| async move {
         let order = record.value.ok_or("a tombstone has no order")?;
         if order.total < 0.0 {
             // This record lands in `batchItemFailures`; the others are done.
@@ -31,5 +29,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         println!("{} {:.2}", order.order_id, order.total);
         Ok(())
     })
+    // Partitions run concurrently; the records of one partition stay in order.
+    .concurrent_partitions(true)
+    .run()
     .await
 }

@@ -61,11 +61,8 @@ pub mod runtime;
 
 /// Writer schemas fetched by id from a schema registry at run time: the cache and the
 /// step before decoding a batch, and the Confluent and AWS Glue clients.
-#[cfg(any(feature = "confluent-registry", feature = "glue-registry"))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(feature = "confluent-registry", feature = "glue-registry")))
-)]
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod registry {
     #[doc(inline)]
     pub use kafka_registry::*;

@@ -27,7 +27,7 @@ use std::time::Duration;
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 #[cfg(feature = "registry")]
 use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
-use lambda_kafka::runtime::{self, PerRecord};
+use lambda_kafka::runtime::{self, KafkaService};
 use lambda_kafka::{ConsumerRecord, KafkaConsumer, WireFormat};
 use serde_json::Value;
 
@@ -160,7 +160,7 @@ async fn schemas() -> Result<Option<SchemaCache>, String> {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_runtime::Error> {
+async fn main() -> Result<(), runtime::Error> {
     tracing_subscriber::fmt()
         .with_target(false)
         .without_time()
@@ -187,13 +187,12 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         );
         Ok::<(), String>(())
     };
+    let function = KafkaService::per_record(consumer, handler);
     match schemas {
         #[cfg(feature = "registry")]
-        Some(schemas) => {
-            runtime::run_per_record_with_schemas(consumer, schemas, PerRecord::new(), handler).await
-        }
+        Some(schemas) => function.registry(schemas).run().await,
         #[cfg(not(feature = "registry"))]
         Some(never) => match never {},
-        None => runtime::run_per_record(consumer, PerRecord::new(), handler).await,
+        None => function.run().await,
     }
 }
