@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use kafka_core::wire::{self, FramingPolicy};
 use kafka_core::{
-    Codec, DecodeError, Error, Format, Lend, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+    Codec, DecodeError, Error, Format, Lend, Payload, RegisteredSchema, SchemaAware, SchemaId,
+    SchemaMetadata,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -54,28 +55,26 @@ impl AvroSchemas {
 
 /// What every Avro codec tells the consumer: its format, that a header is read only for
 /// a schema id its schemas know, and which ids those are.
-macro_rules! avro_codec {
-    () => {
-        fn format(&self) -> Format {
-            Format::Avro
-        }
+impl SchemaAware for AvroSchemas {
+    fn format(&self) -> Format {
+        Format::Avro
+    }
 
-        fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-            FramingPolicy::KNOWN_IDS
-        }
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::KNOWN_IDS
+    }
 
-        fn knows_schema_id(&self, id: &SchemaId) -> bool {
-            self.schemas.knows(id)
-        }
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        self.knows(id)
+    }
 
-        fn wants_schema(&self, id: &SchemaId) -> bool {
-            self.schemas.wants(id)
-        }
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        self.wants(id)
+    }
 
-        fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-            self.schemas.learn(id, schema);
-        }
-    };
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        self.learn(id, schema);
+    }
 }
 
 /// Adds, to a failure on bytes read as a bare datum that begin like a Glue header (or a
@@ -197,7 +196,9 @@ impl<T: DeserializeOwned> Avro<T> {
 impl<T: DeserializeOwned> Codec for Avro<T> {
     type Output = T;
 
-    avro_codec!();
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(&self.schemas)
+    }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
         let (slot, decoder) = self.schemas.decoder(&payload)?;
@@ -270,7 +271,9 @@ pub struct AvroGeneric {
 impl Codec for AvroGeneric {
     type Output = Value;
 
-    avro_codec!();
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(&self.schemas)
+    }
 
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;
@@ -290,7 +293,9 @@ pub struct AvroJson {
 impl Codec for AvroJson {
     type Output = serde_json::Value;
 
-    avro_codec!();
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(&self.schemas)
+    }
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;

@@ -75,10 +75,12 @@ impl<'a> Payload<'a> {
 /// A codec is built once (schemas parsed, options set) and then shared by every record of
 /// every invocation, so `decode` takes `&self` and the codec must be `Send + Sync`.
 /// Third-party formats implement this trait in their own crate, depending on `kafka-core`
-/// alone.
+/// alone: the output type and [`Codec::decode`] are all a codec must write. A codec that
+/// reads schema-registry framing or learns writer schemas by id says so through
+/// [`Codec::schema_aware`].
 ///
 /// ```
-/// use kafka_core::{Codec, DecodeError, Format, Payload};
+/// use kafka_core::{Codec, DecodeError, Payload};
 ///
 /// /// A key made of a big-endian `u32`.
 /// struct U32Key;
@@ -98,25 +100,72 @@ pub trait Codec: Send + Sync {
     /// What a payload decodes into.
     type Output;
 
-    /// The format this codec reads; [`Format::Other`] unless it is one of the known ones.
-    /// The consumer names it in errors and fails a record whose schema metadata reports
-    /// another known format.
-    fn format(&self) -> Format {
-        Format::Other
-    }
+    /// Decodes one payload.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] saying why the bytes are not a valid payload, without quoting
+    /// them; [`DecodeError::rejected`] for a value that decodes but fails validation.
+    fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError>;
 
-    /// How the wire layer finds a schema-registry header in front of this codec's
-    /// payloads under [`WireFormat::Auto`](crate::WireFormat::Auto), and what follows the
-    /// header; `metadata` is the record's for this side. [`FramingPolicy::NONE`] (read no
-    /// schema ids) unless the codec says otherwise.
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        let _ = metadata;
-        FramingPolicy::NONE
+    /// What the codec knows of schema registries: its format, how a header is found in
+    /// front of its payloads, the writer schemas it has or learns by id. `None` (the
+    /// default) for a codec that reads no schema ids: the bytes after base64 are its
+    /// payload, and its format is [`Format::Other`]. An adapter around another codec
+    /// returns the inner codec's.
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        None
     }
+}
+
+/// The optional part of the codec contract, reached through [`Codec::schema_aware`]: what
+/// a codec of a schema-registry format tells the consumer.
+///
+/// ```
+/// use kafka_core::{Codec, DecodeError, Format, FramingPolicy, Payload, SchemaAware, SchemaMetadata};
+///
+/// /// JSON text kept as it is; Confluent and Glue headers in front of it are removed.
+/// struct JsonText;
+///
+/// impl Codec for JsonText {
+///     type Output = String;
+///
+///     fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
+///         String::from_utf8(payload.bytes.to_vec()).map_err(|e| {
+///             let position = e.utf8_error().valid_up_to();
+///             DecodeError::invalid_utf8(position, payload.bytes.len())
+///         })
+///     }
+///
+///     fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+///         Some(self)
+///     }
+/// }
+///
+/// impl SchemaAware for JsonText {
+///     fn format(&self) -> Format {
+///         Format::Json
+///     }
+///
+///     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+///         // JSON text never starts with a header byte.
+///         FramingPolicy::PREFIX
+///     }
+/// }
+/// ```
+pub trait SchemaAware: Send + Sync {
+    /// The format the codec reads. The consumer names it in errors and fails a record
+    /// whose schema metadata reports another known format.
+    fn format(&self) -> Format;
+
+    /// How the wire layer finds a schema-registry header in front of the codec's payloads
+    /// under [`WireFormat::Auto`](crate::WireFormat::Auto), and what follows the header;
+    /// `metadata` is the record's for this side.
+    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy;
 
     /// Whether the codec has a writer schema for this registry id. With
-    /// [`Detect::KnownIds`](crate::framing::Detect::KnownIds), a payload starting with a
-    /// header byte is read as framed only when its codec knows the id the header names.
+    /// [`FramingPolicy::KNOWN_IDS`], a payload starting with a header byte is read as
+    /// framed only when its codec knows the id the header names. `false` unless the codec
+    /// says otherwise.
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         let _ = id;
         false
@@ -125,7 +174,7 @@ pub trait Codec: Send + Sync {
     /// Whether the codec would read payloads framed with this id with a schema from a
     /// registry, and does not have it yet. The step before decoding a batch (the
     /// `kafka-registry` crate's `prepare`) fetches those and hands them to
-    /// [`Codec::learn_schema`]. `false` unless the codec learns schemas at run time.
+    /// [`SchemaAware::learn_schema`]. `false` unless the codec learns schemas at run time.
     fn wants_schema(&self, id: &SchemaId) -> bool {
         let _ = id;
         false
@@ -138,13 +187,13 @@ pub trait Codec: Send + Sync {
     fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
         let _ = (id, schema);
     }
+}
 
-    /// Decodes one payload.
-    ///
-    /// # Errors
-    /// A [`DecodeError`] saying why the bytes are not a valid payload, without quoting
-    /// them; [`DecodeError::rejected`] for a value that decodes but fails validation.
-    fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError>;
+/// The format a codec reads: [`SchemaAware::format`], or [`Format::Other`].
+pub(crate) fn format_of<C: Codec + ?Sized>(codec: &C) -> Format {
+    codec
+        .schema_aware()
+        .map_or(Format::Other, SchemaAware::format)
 }
 
 /// A codec behind a reference or a smart pointer is the codec itself.
@@ -153,28 +202,12 @@ macro_rules! forward_codec {
         impl<C: Codec + ?Sized> Codec for $wrapper {
             type Output = C::Output;
 
-            fn format(&self) -> Format {
-                (**self).format()
-            }
-
-            fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-                (**self).framing(metadata)
-            }
-
-            fn knows_schema_id(&self, id: &SchemaId) -> bool {
-                (**self).knows_schema_id(id)
-            }
-
-            fn wants_schema(&self, id: &SchemaId) -> bool {
-                (**self).wants_schema(id)
-            }
-
-            fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-                (**self).learn_schema(id, schema);
-            }
-
             fn decode(&self, payload: Payload<'_>) -> Result<Self::Output, DecodeError> {
                 (**self).decode(payload)
+            }
+
+            fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+                (**self).schema_aware()
             }
         }
     )+};

@@ -7,10 +7,10 @@ use base64::engine::general_purpose::GeneralPurposeConfig;
 use base64::engine::{DecodePaddingMode, Simd};
 
 use crate::batch::BatchItemFailures;
-use crate::codec::{Codec, Payload, Utf8};
+use crate::codec::{Codec, Payload, Utf8, format_of};
 use crate::error::RecordError;
 use crate::event::{KafkaEvent, RawPayload, RawRecord};
-use crate::framing::{Detect, Framing, WireFormat};
+use crate::framing::{Detect, Framing, FramingPolicy, WireFormat};
 use crate::record::ConsumerRecord;
 use crate::vocab::{Format, Part, RecordId, SchemaId, SchemaMetadata};
 use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, FramingContext};
@@ -275,7 +275,9 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         knows: &'r dyn Fn(&SchemaId) -> bool,
     ) -> FramingContext<'r> {
         let metadata = raw.schema_metadata(part);
-        let policy = codec.framing(metadata);
+        let policy = codec
+            .schema_aware()
+            .map_or(FramingPolicy::NONE, |a| a.framing(metadata));
         // Only a codec that reads ids, or a side configured for Confluent, looks for the
         // schema-id header; most records have a few headers, so the scan is short.
         let header = match wire_format {
@@ -294,7 +296,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     }
 
     /// The schema ids the event's keys and values name that their codec wants from a
-    /// registry ([`Codec::wants_schema`]), each once, in the order first met: what the
+    /// registry ([`SchemaAware::wants_schema`](crate::SchemaAware::wants_schema)), each once, in the order first met: what the
     /// step before decoding fetches. Ids are read from the metadata, the schema-id
     /// headers, and the first bytes of each payload (never the whole of it).
     #[must_use]
@@ -325,9 +327,10 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         let mut first = [0u8; 18];
         let head = &text.as_bytes()[..text.len().min(24)];
         let len = BASE64.decode_slice(head, &mut first).ok()?;
-        let knows = |id: &SchemaId| codec.knows_schema_id(id);
+        let knows = |id: &SchemaId| codec.schema_aware().is_some_and(|a| a.knows_schema_id(id));
         let context = self.context(codec, wire_format, raw, part, &knows);
-        wire::schema_id(&first[..len], &context).filter(|id| codec.wants_schema(id))
+        wire::schema_id(&first[..len], &context)
+            .filter(|id| codec.schema_aware().is_some_and(|a| a.wants_schema(id)))
     }
 
     /// Decodes one side of a record: base64 into a reused buffer, the framing off, then
@@ -348,7 +351,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
             Err(e) => Err(RecordError::decode(
                 RecordId::of(raw),
                 part,
-                codec.format(),
+                format_of(codec),
                 e,
             )),
         }
@@ -377,7 +380,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
                 reason: base64_reason(&e, text.len()),
             })?;
         let received: &'b [u8] = base64;
-        let format = codec.format();
+        let format = format_of(codec);
         let metadata = raw.schema_metadata(part);
         check_format(format, metadata).map_err(|reported| RecordError::FormatMismatch {
             record: RecordId::of(raw),
@@ -385,7 +388,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
             configured: format,
             reported: reported.clone(),
         })?;
-        let knows = |id: &SchemaId| codec.knows_schema_id(id);
+        let knows = |id: &SchemaId| codec.schema_aware().is_some_and(|a| a.knows_schema_id(id));
         let context = self.context(codec, wire_format, raw, part, &knows);
         let (framing, bytes) =
             wire::unframe(received, &context, inflated).map_err(|e| RecordError::WireFormat {

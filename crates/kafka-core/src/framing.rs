@@ -92,9 +92,9 @@ pub enum Indexes {
     Protobuf,
 }
 
-/// What a codec tells the wire layer about its payloads (see [`Codec::framing`]).
+/// What a codec tells the wire layer about its payloads (see [`SchemaAware::framing`]).
 ///
-/// [`Codec::framing`]: crate::Codec::framing
+/// [`SchemaAware::framing`]: crate::SchemaAware::framing
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FramingPolicy {
     /// How [`WireFormat::Auto`] finds a header.

@@ -65,7 +65,14 @@ impl<'a, K: Lend, V: Lend> Lent<'a, K, V> {
         codec
             .decode_as(side.payload(self.raw, part))
             .map(Some)
-            .map_err(|e| RecordError::decode(RecordId::of(self.raw), part, codec.format(), e))
+            .map_err(|e| {
+                RecordError::decode(
+                    RecordId::of(self.raw),
+                    part,
+                    crate::codec::format_of(codec),
+                    e,
+                )
+            })
     }
 }
 

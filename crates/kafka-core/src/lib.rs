@@ -5,7 +5,8 @@
 //!
 //! Most users depend on the `lambda-kafka` facade, which re-exports this crate with the
 //! codecs they turn on. Authors of a codec for another format depend on this crate alone
-//! and implement [`Codec`].
+//! and implement [`Codec`]: its output type and `decode`, and, for a schema-registry
+//! format, [`SchemaAware`] too.
 //!
 //! ```
 //! use kafka_core::{KafkaConsumer, KafkaEvent};
@@ -30,8 +31,8 @@
 //! | `vocab` | the shared words: [`Part`], [`RecordId`], [`Format`], [`DataFormat`], [`TimestampType`], [`SchemaId`], [`SchemaMetadata`] |
 //! | `redact` | removing input that serde messages quote |
 //! | `registered` | [`RegisteredSchema`]: a writer schema as a registry returns it |
-//! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`](wire::FramingPolicy) |
-//! | `codec` | the [`Codec`] and [`Lend`] traits, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
+//! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`] |
+//! | `codec` | the [`Codec`], [`SchemaAware`] and [`Lend`] traits, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
 //! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
 //! | [`wire`] | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
@@ -71,14 +72,14 @@ mod vocab;
 pub mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
-pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, Utf8};
+pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, SchemaAware, Utf8};
 pub use consumer::{Decoded, KafkaConsumer, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
     RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
-pub use framing::{Framing, WireFormat};
+pub use framing::{Framing, FramingPolicy, WireFormat};
 pub use iter::Records;
 pub use lend::Lent;
 pub use record::ConsumerRecord;

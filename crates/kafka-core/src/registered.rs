@@ -1,5 +1,5 @@
 //! A writer schema as a schema registry holds it, fetched at run time: what a codec that
-//! learns schemas by id is given (see [`Codec::learn_schema`](crate::Codec::learn_schema)).
+//! learns schemas by id is given (see [`SchemaAware::learn_schema`](crate::SchemaAware::learn_schema)).
 
 use crate::vocab::DataFormat;
 

@@ -22,10 +22,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::codec::{Codec, DecodeError, Payload};
-use crate::framing::FramingPolicy;
-use crate::registered::RegisteredSchema;
-use crate::vocab::{Format, SchemaId, SchemaMetadata};
+use crate::codec::{Codec, DecodeError, Payload, SchemaAware};
 
 /// Validation steps on any codec.
 pub trait CodecExt: Codec + Sized {
@@ -98,24 +95,8 @@ where
 {
     type Output = T;
 
-    fn format(&self) -> Format {
-        self.inner.format()
-    }
-
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        self.inner.framing(metadata)
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.inner.knows_schema_id(id)
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        self.inner.wants_schema(id)
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        self.inner.learn_schema(id, schema);
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        self.inner.schema_aware()
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
@@ -158,24 +139,8 @@ where
 {
     type Output = T;
 
-    fn format(&self) -> Format {
-        self.inner.format()
-    }
-
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        self.inner.framing(metadata)
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.inner.knows_schema_id(id)
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        self.inner.wants_schema(id)
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        self.inner.learn_schema(id, schema);
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        self.inner.schema_aware()
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
@@ -201,24 +166,8 @@ where
 {
     type Output = C::Output;
 
-    fn format(&self) -> Format {
-        self.inner.format()
-    }
-
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        self.inner.framing(metadata)
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.inner.knows_schema_id(id)
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        self.inner.wants_schema(id)
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        self.inner.learn_schema(id, schema);
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        self.inner.schema_aware()
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<C::Output, DecodeError> {
@@ -251,24 +200,8 @@ where
 {
     type Output = C::Output;
 
-    fn format(&self) -> Format {
-        self.inner.format()
-    }
-
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        self.inner.framing(metadata)
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.inner.knows_schema_id(id)
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        self.inner.wants_schema(id)
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        self.inner.learn_schema(id, schema);
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        self.inner.schema_aware()
     }
 
     fn decode(&self, payload: Payload<'_>) -> Result<C::Output, DecodeError> {

@@ -15,6 +15,7 @@ use kafka_core::{
     Codec, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload, RecordError, SchemaId,
     SchemaMetadata, Utf8, WireFormat,
 };
+use kafka_core::{Format, SchemaAware};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);
 
@@ -36,14 +37,6 @@ impl Probe {
 impl Codec for Probe {
     type Output = String;
 
-    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        self.policy
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        self.known.contains(id)
-    }
-
     fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
         let framing = payload.framing;
         Ok(format!(
@@ -56,6 +49,24 @@ impl Codec for Probe {
             framing.message_indexes().map(|m| m.as_slice().to_vec()),
             String::from_utf8_lossy(payload.bytes)
         ))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Probe {
+    fn format(&self) -> Format {
+        Format::Other
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        self.policy
+    }
+
+    fn knows_schema_id(&self, id: &SchemaId) -> bool {
+        self.known.contains(id)
     }
 }
 

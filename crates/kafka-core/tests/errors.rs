@@ -5,6 +5,7 @@ use kafka_core::{
     Codec, DecodeError, Error, ErrorKind, Format, KafkaConsumer, KafkaEvent, Parsed, Part, Payload,
     RecordError, RecordId, Utf8,
 };
+use kafka_core::{FramingPolicy, SchemaAware, SchemaMetadata};
 
 fn one_record(fields: &str) -> String {
     format!(
@@ -220,12 +221,22 @@ struct Rejecting;
 impl Codec for Rejecting {
     type Output = String;
 
+    fn decode(&self, _: Payload<'_>) -> Result<String, DecodeError> {
+        Err(DecodeError::rejected("quantity: must be at least 1"))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Rejecting {
     fn format(&self) -> Format {
         Format::Json
     }
 
-    fn decode(&self, _: Payload<'_>) -> Result<String, DecodeError> {
-        Err(DecodeError::rejected("quantity: must be at least 1"))
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::NONE
     }
 }
 

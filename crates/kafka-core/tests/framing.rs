@@ -1,6 +1,7 @@
 //! Framing through the consumer: detection per format, explicit settings, the ESM shape,
 //! format mismatches, and what reaches the codec and the record.
 
+use kafka_core::SchemaAware;
 use kafka_core::testing::wire::{
     Framed, confluent, confluent_protobuf, glue, glue_protobuf, message_indexes,
 };
@@ -31,6 +32,27 @@ impl Probe {
 impl Codec for Probe {
     type Output = String;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
+        let framing = payload.framing;
+        Ok(format!(
+            "{} {} {} {:?} {} {}",
+            framing.wire_format(),
+            framing.source().as_str(),
+            framing
+                .schema_id()
+                .map_or("-".to_owned(), ToString::to_string),
+            framing.message_indexes().map(|m| m.as_slice().to_vec()),
+            framing.compression().as_str(),
+            String::from_utf8_lossy(payload.bytes)
+        ))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Probe {
     fn format(&self) -> Format {
         self.format
     }
@@ -47,21 +69,6 @@ impl Codec for Probe {
 
     fn knows_schema_id(&self, id: &SchemaId) -> bool {
         self.known.contains(id)
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
-        let framing = payload.framing;
-        Ok(format!(
-            "{} {} {} {:?} {} {}",
-            framing.wire_format(),
-            framing.source().as_str(),
-            framing
-                .schema_id()
-                .map_or("-".to_owned(), ToString::to_string),
-            framing.message_indexes().map(|m| m.as_slice().to_vec()),
-            framing.compression().as_str(),
-            String::from_utf8_lossy(payload.bytes)
-        ))
     }
 }
 

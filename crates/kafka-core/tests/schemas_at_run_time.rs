@@ -17,6 +17,7 @@ use kafka_core::{
     Codec, DataFormat, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload,
     RegisteredSchema, SchemaId, SchemaMetadata, WireFormat,
 };
+use kafka_core::{Format, SchemaAware};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);
 const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
@@ -29,19 +30,6 @@ struct Learning {
 
 impl Codec for Learning {
     type Output = String;
-
-    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        FramingPolicy::PREFIX
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        !matches!(self.learned.lock().unwrap().get(id), Some(Ok(_)))
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        let entry = schema.map(|s| s.text.clone()).map_err(str::to_owned);
-        self.learned.lock().unwrap().insert(*id, entry);
-    }
 
     fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
         let text = String::from_utf8_lossy(payload.bytes);
@@ -59,6 +47,29 @@ impl Codec for Learning {
                 id.describe()
             ))),
         }
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Learning {
+    fn format(&self) -> Format {
+        Format::Other
+    }
+
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::PREFIX
+    }
+
+    fn wants_schema(&self, id: &SchemaId) -> bool {
+        !matches!(self.learned.lock().unwrap().get(id), Some(Ok(_)))
+    }
+
+    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
+        let entry = schema.map(|s| s.text.clone()).map_err(str::to_owned);
+        self.learned.lock().unwrap().insert(*id, entry);
     }
 }
 

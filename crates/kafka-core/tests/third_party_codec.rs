@@ -3,6 +3,7 @@
 
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{Codec, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Part, Payload};
+use kafka_core::{FramingPolicy, SchemaAware, SchemaMetadata};
 
 /// `name=value;name=value` pairs.
 #[derive(Debug, Default)]
@@ -32,13 +33,23 @@ struct Inspecting;
 impl Codec for Inspecting {
     type Output = String;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
+        let id = payload.metadata.and_then(|m| m.schema_id()).unwrap_or("-");
+        Ok(format!("{}:{}:{id}", payload.part, payload.bytes.len()))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Inspecting {
     fn format(&self) -> Format {
         Format::Avro
     }
 
-    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
-        let id = payload.metadata.and_then(|m| m.schema_id()).unwrap_or("-");
-        Ok(format!("{}:{}:{id}", payload.part, payload.bytes.len()))
+    fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
+        FramingPolicy::NONE
     }
 }
 

@@ -39,6 +39,7 @@ pub use crate::schema::JsonWithSchemas;
 use std::fmt;
 use std::marker::PhantomData;
 
+use kafka_core::SchemaAware;
 use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, Lend, Payload, SchemaMetadata};
 use serde::Deserialize;
@@ -88,17 +89,23 @@ impl<T> fmt::Debug for Json<T> {
 impl<T: DeserializeOwned> Codec for Json<T> {
     type Output = T;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        let text = json_text(&payload)?;
+        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl<T: DeserializeOwned> SchemaAware for Json<T> {
     fn format(&self) -> Format {
         Format::Json
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PREFIX
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        let text = json_text(&payload)?;
-        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))
     }
 }
 

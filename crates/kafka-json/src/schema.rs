@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 
+use kafka_core::SchemaAware;
 use kafka_core::wire::FramingPolicy;
 use kafka_core::{
     Codec, DataFormat, DecodeError, Format, Lend, Payload, RegisteredSchema, SchemaId,
@@ -71,6 +72,23 @@ fn compile(schema: &RegisteredSchema) -> Result<jsonschema::Validator, String> {
 impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
     type Output = T;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
+        let text = json_text(&payload)?;
+        let Some(id) = payload.framing.schema_id() else {
+            return serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e));
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?;
+        self.validate(id, &value)?;
+        serde_json::from_value(value).map_err(|e| DecodeError::from_serde(&e))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl<T: DeserializeOwned> SchemaAware for JsonWithSchemas<T> {
     fn format(&self) -> Format {
         Format::Json
     }
@@ -101,17 +119,6 @@ impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
             Err(reason) => Err(Arc::from(reason)),
         };
         learned.insert(*id, entry);
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<T, DecodeError> {
-        let text = json_text(&payload)?;
-        let Some(id) = payload.framing.schema_id() else {
-            return serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e));
-        };
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?;
-        self.validate(id, &value)?;
-        serde_json::from_value(value).map_err(|e| DecodeError::from_serde(&e))
     }
 }
 

@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use self::learn::Learned;
+use kafka_core::SchemaAware;
 use kafka_core::wire::{FramingPolicy, WireFormat};
 use kafka_core::{
     Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
@@ -290,6 +291,16 @@ pub struct ProtoDynamic {
 impl Codec for ProtoDynamic {
     type Output = DynamicMessage;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+        self.schema.decode(&payload)
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for ProtoDynamic {
     fn format(&self) -> Format {
         Format::Protobuf
     }
@@ -304,10 +315,6 @@ impl Codec for ProtoDynamic {
 
     fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
         self.schema.learn(id, schema);
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<DynamicMessage, DecodeError> {
-        self.schema.decode(&payload)
     }
 }
 
@@ -320,6 +327,19 @@ pub struct ProtoJson {
 impl Codec for ProtoJson {
     type Output = serde_json::Value;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
+        let message = self.schema.decode(&payload)?;
+        message
+            .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
+            .map_err(|e| DecodeError::new(format!("cannot write the message as JSON: {e}")))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for ProtoJson {
     fn format(&self) -> Format {
         Format::Protobuf
     }
@@ -334,12 +354,5 @@ impl Codec for ProtoJson {
 
     fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
         self.schema.learn(id, schema);
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
-        let message = self.schema.decode(&payload)?;
-        message
-            .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
-            .map_err(|e| DecodeError::new(format!("cannot write the message as JSON: {e}")))
     }
 }

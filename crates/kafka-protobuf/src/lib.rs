@@ -39,6 +39,7 @@ pub mod testing;
 use std::fmt;
 use std::marker::PhantomData;
 
+use kafka_core::SchemaAware;
 use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
 
@@ -82,16 +83,22 @@ impl<M> fmt::Debug for Proto<M> {
 impl<M: prost::Message + Default> Codec for Proto<M> {
     type Output = M;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<M, DecodeError> {
+        // prost's messages name the field and the problem, never the bytes.
+        M::decode(payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl<M: prost::Message + Default> SchemaAware for Proto<M> {
     fn format(&self) -> Format {
         Format::Protobuf
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PROTOBUF
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<M, DecodeError> {
-        // prost's messages name the field and the problem, never the bytes.
-        M::decode(payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use kafka_core::SchemaAware;
 use kafka_core::testing::vectors::check_records;
 use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload, SchemaMetadata};
@@ -26,16 +27,22 @@ struct Canonical(ProtoDynamic);
 impl Codec for Canonical {
     type Output = Value;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
+        self.0.decode(payload).map(|m| canonical_json(&m))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Canonical {
     fn format(&self) -> Format {
         Format::Protobuf
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PROTOBUF
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
-        self.0.decode(payload).map(|m| canonical_json(&m))
     }
 }
 

@@ -123,11 +123,19 @@ impl SchemaCache {
             }
         };
         give(
-            &|id, s| consumer.key_codec().learn_schema(id, s),
+            &|id, s| {
+                if let Some(codec) = consumer.key_codec().schema_aware() {
+                    codec.learn_schema(id, s);
+                }
+            },
             &wanted.key,
         );
         give(
-            &|id, s| consumer.value_codec().learn_schema(id, s),
+            &|id, s| {
+                if let Some(codec) = consumer.value_codec().schema_aware() {
+                    codec.learn_schema(id, s);
+                }
+            },
             &wanted.value,
         );
         prepared

@@ -10,7 +10,7 @@
 //! 2. [`SchemaCache::prepare`] fetches those from a [`SchemaRegistry`], concurrently, once
 //!    per id for the life of the instance (concurrent requests for one id share one
 //!    fetch), each within a timeout and the invocation's deadline;
-//! 3. each codec is given its schemas ([`Codec::learn_schema`](kafka_core::Codec::learn_schema))
+//! 3. each codec is given its schemas ([`SchemaAware::learn_schema`](kafka_core::SchemaAware::learn_schema))
 //!    and compiles them once; decoding then stays synchronous.
 //!
 //! A schema id is immutable in every registry, so a fetched schema is kept; a failure

@@ -22,6 +22,7 @@ use kafka_core::{
     Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Payload, RegisteredSchema, SchemaId,
     SchemaMetadata,
 };
+use kafka_core::{Format, SchemaAware};
 use kafka_registry::{ConfluentRegistry, Prepared, SchemaCache, SchemaRegistry};
 use kafka_vectors::registry::{Misbehave, TestRegistry};
 use serde_json::json;
@@ -201,6 +202,28 @@ struct Learning {
 impl Codec for Learning {
     type Output = String;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
+        let text = String::from_utf8_lossy(payload.bytes);
+        let Some(id) = payload.framing.schema_id() else {
+            return Ok(text.into_owned());
+        };
+        match self.learned.lock().unwrap().get(id) {
+            Some(Ok(format)) => Ok(format!("{format}:{text}")),
+            Some(Err(reason)) => Err(DecodeError::schema_registry(reason.clone())),
+            None => Err(DecodeError::schema_registry("not fetched")),
+        }
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Learning {
+    fn format(&self) -> Format {
+        Format::Other
+    }
+
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PREFIX
     }
@@ -212,18 +235,6 @@ impl Codec for Learning {
     fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
         let entry = schema.map(|s| s.format.to_string()).map_err(str::to_owned);
         self.learned.lock().unwrap().insert(*id, entry);
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<String, DecodeError> {
-        let text = String::from_utf8_lossy(payload.bytes);
-        let Some(id) = payload.framing.schema_id() else {
-            return Ok(text.into_owned());
-        };
-        match self.learned.lock().unwrap().get(id) {
-            Some(Ok(format)) => Ok(format!("{format}:{text}")),
-            Some(Err(reason)) => Err(DecodeError::schema_registry(reason.clone())),
-            None => Err(DecodeError::schema_registry("not fetched")),
-        }
     }
 }
 

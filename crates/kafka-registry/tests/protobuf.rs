@@ -11,6 +11,7 @@ mod common;
 
 use common::cache;
 
+use kafka_core::SchemaAware;
 use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent_protobuf;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
@@ -30,6 +31,16 @@ struct Canonical(ProtoDynamic);
 impl Codec for Canonical {
     type Output = Value;
 
+    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
+        self.0.decode(payload).map(|m| canonical_json(&m))
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        Some(self)
+    }
+}
+
+impl SchemaAware for Canonical {
     fn format(&self) -> Format {
         Format::Protobuf
     }
@@ -44,10 +55,6 @@ impl Codec for Canonical {
 
     fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
         self.0.learn_schema(id, schema);
-    }
-
-    fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
-        self.0.decode(payload).map(|m| canonical_json(&m))
     }
 }
 

@@ -17,10 +17,7 @@ use std::str::FromStr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use kafka_core::wire::FramingPolicy;
-use kafka_core::{
-    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata, Utf8,
-};
+use kafka_core::{Codec, DecodeError, Error, Payload, SchemaAware, Utf8};
 use kafka_json::JsonValue;
 use serde_json::Value;
 
@@ -253,64 +250,6 @@ fn protobuf(_: &CodecSpec) -> Result<AnyCodec, SpecError> {
 impl Codec for AnyCodec {
     type Output = Value;
 
-    fn format(&self) -> Format {
-        match self {
-            Self::Json => Format::Json,
-            #[cfg(feature = "avro")]
-            Self::Avro(_) => Format::Avro,
-            #[cfg(feature = "protobuf-dynamic")]
-            Self::Protobuf(_) => Format::Protobuf,
-            Self::Text | Self::Bytes => Format::Other,
-        }
-    }
-
-    fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
-        match self {
-            Self::Json => JsonValue::new().framing(metadata),
-            #[cfg(feature = "avro")]
-            Self::Avro(codec) => codec.framing(metadata),
-            #[cfg(feature = "protobuf-dynamic")]
-            Self::Protobuf(codec) => codec.framing(metadata),
-            Self::Text | Self::Bytes => FramingPolicy::NONE,
-        }
-    }
-
-    fn knows_schema_id(&self, id: &SchemaId) -> bool {
-        match self {
-            #[cfg(feature = "avro")]
-            Self::Avro(codec) => codec.knows_schema_id(id),
-            _ => {
-                let _ = id;
-                false
-            }
-        }
-    }
-
-    fn wants_schema(&self, id: &SchemaId) -> bool {
-        match self {
-            #[cfg(feature = "avro")]
-            Self::Avro(codec) => codec.wants_schema(id),
-            #[cfg(feature = "protobuf-dynamic")]
-            Self::Protobuf(codec) => codec.wants_schema(id),
-            _ => {
-                let _ = id;
-                false
-            }
-        }
-    }
-
-    fn learn_schema(&self, id: &SchemaId, schema: Result<&RegisteredSchema, &str>) {
-        match self {
-            #[cfg(feature = "avro")]
-            Self::Avro(codec) => codec.learn_schema(id, schema),
-            #[cfg(feature = "protobuf-dynamic")]
-            Self::Protobuf(codec) => codec.learn_schema(id, schema),
-            _ => {
-                let _ = (id, schema);
-            }
-        }
-    }
-
     fn decode(&self, payload: Payload<'_>) -> Result<Value, DecodeError> {
         match self {
             Self::Text => Utf8.decode(payload).map(Value::String),
@@ -320,6 +259,19 @@ impl Codec for AnyCodec {
             Self::Avro(codec) => codec.decode(payload),
             #[cfg(feature = "protobuf-dynamic")]
             Self::Protobuf(codec) => codec.decode(payload),
+        }
+    }
+
+    fn schema_aware(&self) -> Option<&dyn SchemaAware> {
+        /// The JSON codec's answers (it keeps no state).
+        static JSON: JsonValue = JsonValue::new();
+        match self {
+            Self::Text | Self::Bytes => None,
+            Self::Json => JSON.schema_aware(),
+            #[cfg(feature = "avro")]
+            Self::Avro(codec) => codec.schema_aware(),
+            #[cfg(feature = "protobuf-dynamic")]
+            Self::Protobuf(codec) => codec.schema_aware(),
         }
     }
 }
