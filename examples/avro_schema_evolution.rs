@@ -7,8 +7,8 @@
 //! cargo run --example avro_schema_evolution --features testing
 //! ```
 
-use lambda_kafka::SchemaId;
 use lambda_kafka::avro::encode::AvroEncoder;
+use lambda_kafka::event::SchemaId;
 use lambda_kafka::prelude::*;
 use lambda_kafka::testing::wire::Framed;
 use lambda_kafka::testing::{EventBuilder, RecordBuilder};

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use lambda_kafka::json::Json;
-use lambda_kafka::{KafkaConsumer, KafkaEvent, Utf8};
+use lambda_kafka::{KafkaConsumer, KafkaEvent, codec::Utf8};
 use serde::Deserialize;
 
 /// An order as the producer writes it (`testdata/vectors/schemas/order.schema.json`).

@@ -7,6 +7,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        assert!(kafka_core::testing::fast_reader_agrees(text));
+        assert!(kafka_core::fuzzing::fast_reader_agrees(text));
     }
 });

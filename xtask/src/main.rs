@@ -185,9 +185,10 @@ fn fuzz_targets_build() -> Result<(), String> {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/Cargo.toml");
     let manifest = manifest.to_string_lossy();
     cargo(&["fmt", "--manifest-path", &manifest, "--check"], &[])?;
+    // As cargo fuzz builds them: `--cfg fuzzing` opens kafka-core's fuzz hooks.
     cargo(
         &["check", "--manifest-path", &manifest, "--bins", "--locked"],
-        &[],
+        &[("RUSTFLAGS", "--cfg fuzzing")],
     )
 }
 

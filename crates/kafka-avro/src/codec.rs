@@ -6,10 +6,9 @@ use std::marker::PhantomData;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kafka_core::wire::{self, FramingPolicy};
 use kafka_core::{
-    Codec, DecodeError, Error, Format, Lend, Payload, RegisteredSchema, SchemaAware, SchemaId,
-    SchemaMetadata,
+    Codec, DecodeError, Error, Format, FramingPolicy, Lend, Payload, RegisteredSchema, SchemaAware,
+    SchemaId, SchemaMetadata,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -86,25 +85,35 @@ fn framing_hint(payload: &Payload<'_>, error: DecodeError) -> DecodeError {
     if payload.framing.wire_format() != kafka_core::WireFormat::Plain {
         return error;
     }
-    let hint = if let Ok((header, _)) = wire::parse_glue(payload.received) {
-        format!(
+    let hint = match header_like(payload.received) {
+        Some(SchemaId::Glue(version)) => format!(
             "; the bytes begin like an AWS Glue header (schema version {}), which this codec does not know: \
              if the payloads are framed, set the wire format to glue",
-            header.schema_version.hyphenated()
-        )
-    } else if let (Ok((id, _)), [0, 0, ..]) =
-        (wire::parse_confluent(payload.received), payload.received)
-    {
+            version.hyphenated()
+        ),
         // A datum often starts with one zero byte (a null branch, a zero); registry ids
         // are small, so a header has two.
-        format!(
+        Some(SchemaId::Confluent(id)) if payload.received.starts_with(&[0, 0]) => format!(
             "; the bytes begin like a Confluent header (schema id {id}), which this codec does not know: \
              if the payloads are framed, set the wire format to confluent"
-        )
-    } else {
-        return error;
+        ),
+        _ => return error,
     };
     error.with_hint(&hint)
+}
+
+/// The schema id the first bytes would name if they were a header: a Glue one (`0x03`, the
+/// compression byte `0x00` or `0x05`, the schema version's 16 bytes) or a Confluent one
+/// (`0x00`, the id as a big-endian u32).
+fn header_like(bytes: &[u8]) -> Option<SchemaId> {
+    match bytes {
+        [0x03, 0x00 | 0x05, version @ ..] => {
+            let version: [u8; 16] = version.get(..16)?.try_into().ok()?;
+            Some(SchemaId::Glue(kafka_core::Uuid::from_bytes(version)))
+        }
+        [0x00, a, b, c, d, ..] => Some(SchemaId::Confluent(u32::from_be_bytes([*a, *b, *c, *d]))),
+        _ => None,
+    }
 }
 
 /// Decodes Avro payloads into `T` with serde.
@@ -310,8 +319,8 @@ impl Codec for AvroJson {
 
 #[cfg(test)]
 mod tests {
+    use kafka_core::WireFormat;
     use kafka_core::testing::wire::confluent;
-    use kafka_core::wire::WireFormat;
     use kafka_core::{KafkaConsumer, KafkaEvent};
 
     use super::*;
@@ -373,7 +382,7 @@ mod tests {
 
     #[test]
     fn one_text_under_two_ids_is_parsed_once() {
-        let guid = kafka_core::wire::Uuid::from_u128(7);
+        let guid = kafka_core::Uuid::from_u128(7);
         let schemas = AvroSchemas::builder()
             .store(
                 SchemaStore::new()

@@ -50,7 +50,7 @@
 //! # Which schema decodes a payload
 //!
 //! - The **writer schema** is the one the payload was written with. When the payload's
-//!   framing or metadata names a schema id (see [`kafka_core::wire`]) and the codec has a
+//!   framing or metadata names a schema id (see [`kafka_core::WireFormat`]) and the codec has a
 //!   [`SchemaStore`], the store's schema for that id; an id the store lacks is an error.
 //!   Otherwise the codec's own schema ([`AvroSchemasBuilder::schema`]).
 //! - The **reader schema** ([`AvroSchemasBuilder::reader_schema`]) is the one you want to
@@ -101,7 +101,7 @@ mod rename;
 mod schemas;
 mod store;
 
-pub use apache_avro;
+/// apache-avro's dynamic value, the output of [`AvroGeneric`].
 pub use apache_avro::types::Value;
 
 pub use crate::codec::{Avro, AvroGeneric, AvroJson};

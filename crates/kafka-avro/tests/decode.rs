@@ -337,7 +337,7 @@ fn logical_types_as_json() {
                 "d",
                 Value::Decimal(apache_avro::Decimal::from(vec![0xfb, 0x1e])),
             ),
-            ("id", Value::Uuid(kafka_core::wire::Uuid::from_u128(1))),
+            ("id", Value::Uuid(kafka_core::Uuid::from_u128(1))),
             ("day", Value::Date(19_000)),
             ("tm", Value::TimeMillis(1_000)),
             ("ts", Value::TimestampMillis(1_545_084_650_987)),
@@ -578,7 +578,7 @@ fn schema_dir_store() {
     std::fs::write(dir.join("README.txt"), "not a schema").unwrap();
     let store = SchemaStore::from_dir(&dir).unwrap();
     // The UUID names a Glue schema version or a Confluent schema GUID.
-    let uuid = kafka_core::wire::Uuid::parse_str("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d").unwrap();
+    let uuid = kafka_core::Uuid::parse_str("5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d").unwrap();
     assert_eq!(store.len(), 3);
     assert!(store.contains(&SchemaId::Confluent(7)));
     assert!(store.contains(&SchemaId::Glue(uuid)));
@@ -655,9 +655,8 @@ fn framed_bytes_under_auto_say_which_wire_format_reads_them() {
             ("n", Value::Long(5)),
         ]),
     );
-    let version = kafka_core::wire::Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
-    let glue =
-        kafka_core::testing::wire::glue(version, &datum, kafka_core::wire::Compression::None);
+    let version = kafka_core::Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
+    let glue = kafka_core::testing::wire::glue(version, &datum, kafka_core::Compression::None);
     let json = EventBuilder::msk()
         .record(RecordBuilder::new("orders", 0, 1).value(glue))
         .to_json();

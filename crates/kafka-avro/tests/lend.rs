@@ -9,9 +9,9 @@
 
 use kafka_avro::encode::AvroEncoder;
 use kafka_avro::{AvroSchemas, SchemaStore, Value};
+use kafka_core::Uuid;
 use kafka_core::testing::Encoder as _;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::Uuid;
 use kafka_core::{KafkaConsumer, KafkaEvent, Lend, Part, Payload, SchemaId};
 use kafka_vectors::{AvroOrder, AvroOrderRef};
 

@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use kafka_avro::apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::reader::datum::GenericDatumReader;
 use kafka_avro::encode::AvroEncoder;
-use kafka_avro::{AvroSchemas, Value, apache_avro};
+use kafka_avro::{AvroSchemas, Value};
 use kafka_core::testing::Encoder as _;
 use kafka_core::{Codec, Part, Payload};
 use proptest::prelude::*;

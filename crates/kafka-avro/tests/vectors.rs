@@ -6,8 +6,8 @@ use std::path::Path;
 use kafka_vectors::read;
 
 use kafka_avro::{AvroSchemas, SchemaStore};
+use kafka_core::Uuid;
 use kafka_core::testing::vectors::check_records;
-use kafka_core::wire::Uuid;
 use kafka_core::{Codec, KafkaConsumer, KafkaEvent, SchemaId, WireFormat};
 use serde_json::Value;
 
@@ -104,9 +104,9 @@ fn avro_keys_and_values() {
 #[test]
 fn glue_zlib_made_with_the_testing_kit() {
     use kafka_avro::encode::AvroEncoder;
+    use kafka_core::Compression;
     use kafka_core::testing::wire::Framed;
     use kafka_core::testing::{EventBuilder, RecordBuilder};
-    use kafka_core::wire::Compression;
 
     // Re-frame every value of the raw vector with compressed Glue framing.
     let dir = kafka_vectors::dir();
@@ -154,7 +154,7 @@ fn glue_zlib_made_with_the_testing_kit() {
             .expect("decodes")
             .value_framing()
             .expect("framed");
-        assert_eq!(framing.compression(), kafka_core::wire::Compression::Zlib);
+        assert_eq!(framing.compression(), kafka_core::Compression::Zlib);
     }
     let mut expected = expected;
     expected["framing"] = "glue".into();

@@ -68,8 +68,7 @@ impl std::str::FromStr for WireFormat {
 
 /// How [`WireFormat::Auto`] may find a header in front of a payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Detect {
+pub(crate) enum Detect {
     /// A leading `0x00` or `0x03` is a header: the codec's payloads never start with
     /// either (JSON text, Protobuf messages).
     Prefix,
@@ -83,8 +82,7 @@ pub enum Detect {
 
 /// What follows a header before the payload itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Indexes {
+pub(crate) enum Indexes {
     /// Nothing: the payload follows the header.
     None,
     /// A Protobuf message index: Confluent's zigzag path after a Confluent header (or
@@ -98,9 +96,9 @@ pub enum Indexes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FramingPolicy {
     /// How [`WireFormat::Auto`] finds a header.
-    pub detect: Detect,
+    pub(crate) detect: Detect,
     /// What follows the header.
-    pub indexes: Indexes,
+    pub(crate) indexes: Indexes,
 }
 
 impl FramingPolicy {

@@ -35,13 +35,14 @@
 //! | `codec` | the [`Codec`], [`SchemaAware`] and [`Lend`] traits, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
 //! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
-//! | [`wire`] | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
+//! | `wire` | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
 //! | `record` | [`ConsumerRecord`]: an event's record with its key and value decoded |
 //! | `batch` | the partial batch response, [`BatchItemFailures`] |
 //! | `consumer` | [`KafkaConsumer`]: base64, framing, the format check and the codecs, per record |
 //! | `iter` | [`KafkaConsumer::records`], `partitions`, `decode_all` and [`Records`]: a batch's records decoded lazily |
 //! | `lend` | [`KafkaConsumer::lend`] and [`Lent`]: records lent one at a time, decoded into borrowing types |
 //! | `validate` | validation adapters on any codec ([`CodecExt`]) |
+//! | `unframe` | [`RawRecord::unframe`]: one side's framing read without a codec, for tools |
 //!
 //! # Features
 //! - `testing`: `testing`, builders of events for unit tests.
@@ -59,6 +60,8 @@ mod consumer;
 mod error;
 mod event;
 mod framing;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 mod iter;
 mod lend;
 mod record;
@@ -67,9 +70,10 @@ mod registered;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod unframe;
 mod validate;
 mod vocab;
-pub mod wire;
+mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
 pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, SchemaAware, Utf8};
@@ -79,11 +83,13 @@ pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
     RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
-pub use framing::{Framing, FramingPolicy, WireFormat};
+pub use framing::{Compression, Framing, FramingPolicy, HeaderSource, MessageIndexes, WireFormat};
 pub use iter::Records;
 pub use lend::Lent;
 pub use record::ConsumerRecord;
 pub use registered::{NamedSchema, RegisteredSchema};
+/// The UUID type of Glue schema versions and Confluent schema GUIDs ([`SchemaId`]).
+pub use uuid::Uuid;
 #[cfg(feature = "garde")]
 pub use validate::Garde;
 #[cfg(feature = "validator")]

@@ -299,11 +299,3 @@ impl RecordBuilder {
         self.raw
     }
 }
-
-/// Whether the envelope's fast reader (which takes the compact, escape-free JSON Lambda
-/// writes) reads `json` exactly as the general reader does, wherever it takes it; for
-/// differential fuzzing.
-#[must_use]
-pub fn fast_reader_agrees(json: &str) -> bool {
-    KafkaEvent::readers_agree(json)
-}

@@ -10,12 +10,12 @@ use kafka_core::testing::wire::{
     confluent, confluent_guid, confluent_guid_protobuf, message_indexes, schema_id_header,
 };
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{FramingPolicy, HeaderSource, Uuid};
 use kafka_core::{
     Codec, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload, RecordError, SchemaId,
     SchemaMetadata, Utf8, WireFormat,
 };
 use kafka_core::{Format, SchemaAware};
+use kafka_core::{FramingPolicy, HeaderSource, Uuid};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);
 

@@ -6,11 +6,11 @@ use kafka_core::testing::wire::{
     Framed, confluent, confluent_protobuf, glue, glue_protobuf, message_indexes,
 };
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, FramingPolicy, HeaderSource, Uuid};
 use kafka_core::{
     Codec, DataFormat, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Part, Payload,
     SchemaId, SchemaMetadata, Utf8, WireFormat,
 };
+use kafka_core::{Compression, FramingPolicy, HeaderSource, Uuid};
 
 const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
 

@@ -12,11 +12,11 @@ use std::sync::Mutex;
 
 use kafka_core::testing::wire::{confluent, confluent_guid, glue, schema_id_header};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, FramingPolicy, Uuid};
 use kafka_core::{
     Codec, DataFormat, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload,
     RegisteredSchema, SchemaId, SchemaMetadata, WireFormat,
 };
+use kafka_core::{Compression, FramingPolicy, Uuid};
 use kafka_core::{Format, SchemaAware};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);

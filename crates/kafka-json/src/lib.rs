@@ -39,8 +39,8 @@ pub use crate::schema::JsonWithSchemas;
 use std::fmt;
 use std::marker::PhantomData;
 
+use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
-use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, Lend, Payload, SchemaMetadata};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

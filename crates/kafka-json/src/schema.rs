@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 
+use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
-use kafka_core::wire::FramingPolicy;
 use kafka_core::{
     Codec, DataFormat, DecodeError, Format, Lend, Payload, RegisteredSchema, SchemaId,
     SchemaMetadata,

@@ -24,16 +24,16 @@ use std::sync::Arc;
 
 use self::learn::Learned;
 use kafka_core::SchemaAware;
-use kafka_core::wire::{FramingPolicy, WireFormat};
 use kafka_core::{
     Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
 };
+use kafka_core::{FramingPolicy, WireFormat};
 
 mod learn;
 
-use prost_reflect::{
-    DescriptorPool, DynamicMessage, FileDescriptor, MessageDescriptor, SerializeOptions,
-};
+use prost_reflect::{DescriptorPool, FileDescriptor, SerializeOptions};
+/// prost-reflect's message of a schema read at run time, and its descriptor.
+pub use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 /// A compiled `.proto` (or `FileDescriptorSet`), and optionally the one message to read.
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@
 //! ```
 //!
 //! Schema-registry framing (Confluent message-index paths, the Glue message index) is read
-//! and removed by the consumer before the codec sees the bytes (see [`kafka_core::wire`]);
+//! and removed by the consumer before the codec sees the bytes (see [`kafka_core::WireFormat`]);
 //! a static codec decodes its one message type whatever the path says, and the dynamic
 //! codec uses the path to pick the message when it is not told which one to read.
 //!
@@ -39,11 +39,9 @@ pub mod testing;
 use std::fmt;
 use std::marker::PhantomData;
 
+use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
-use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
-
-pub use prost;
 
 /// Decodes Protobuf payloads into a prost message type `M`.
 pub struct Proto<M> {

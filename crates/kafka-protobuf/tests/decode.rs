@@ -10,10 +10,10 @@ use std::path::PathBuf;
 
 use kafka_core::testing::wire::{Framed, confluent_protobuf, glue_protobuf, message_indexes};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, Uuid};
 use kafka_core::{
     Codec, DataFormat, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload, SchemaId,
 };
+use kafka_core::{Compression, Uuid};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::ProtoSchema;
 use kafka_protobuf::testing::{ProtoEncoder, canonical_json};

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
 use kafka_core::testing::vectors::check_records;
-use kafka_core::wire::FramingPolicy;
 use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload, SchemaMetadata};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};

@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use kafka_core::testing::wire::{confluent, confluent_guid, schema_id_header};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{FramingPolicy, Uuid};
 use kafka_core::{
     Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Payload, RegisteredSchema, SchemaId,
     SchemaMetadata,
 };
 use kafka_core::{Format, SchemaAware};
+use kafka_core::{FramingPolicy, Uuid};
 use kafka_registry::{ConfluentRegistry, Prepared, SchemaCache, SchemaRegistry};
 use kafka_vectors::registry::{Misbehave, TestRegistry};
 use serde_json::json;

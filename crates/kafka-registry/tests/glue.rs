@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 use kafka_avro::AvroSchemas;
 use kafka_core::testing::wire::glue;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, Uuid};
+use kafka_core::{Compression, Uuid};
 use kafka_core::{ErrorKind, KafkaConsumer, KafkaEvent, SchemaId, WireFormat};
 use kafka_registry::{GlueRegistry, SchemaCache, SchemaRegistry};
 use kafka_vectors::moto::Moto;

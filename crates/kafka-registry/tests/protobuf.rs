@@ -11,11 +11,11 @@ mod common;
 
 use common::cache;
 
+use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
 use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent_protobuf;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::FramingPolicy;
 use kafka_core::{
     Codec, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Payload, RegisteredSchema,
     SchemaId, SchemaMetadata,

@@ -6,10 +6,9 @@
 
 use std::io::{self, BufWriter, Write as _};
 
-use kafka_core::wire::{self, FramingContext, FramingPolicy, HeaderSource, WireFormat};
 use kafka_core::{
-    Bytes, DataFormat, Framing, KafkaConsumer, KafkaEvent, Part, RawRecord, RecordError, RecordId,
-    SchemaMetadata,
+    Bytes, DataFormat, Framing, FramingPolicy, HeaderSource, KafkaConsumer, KafkaEvent, Part,
+    RawRecord, RecordError, RecordId, SchemaMetadata, WireFormat,
 };
 use serde::Serialize;
 
@@ -126,31 +125,26 @@ fn report(record: &RawRecord<'_>, part: Part, bytes: &[u8]) -> Side {
         ..Side::default()
     };
     let header_name = match part {
-        Part::Key => wire::KEY_SCHEMA_ID_HEADER,
-        Part::Value => wire::VALUE_SCHEMA_ID_HEADER,
+        Part::Key => "__key_schema_id",
+        Part::Value => "__value_schema_id",
     };
-    let header = record.headers().get(header_name);
-    // Bytes after the id in a schema-id header can only be Protobuf message indexes.
-    let indexes_in_header = header.is_some_and(|h| match h.first() {
-        Some(&wire::CONFLUENT_GUID_MAGIC) => h.len() > wire::CONFLUENT_GUID_HEADER_LEN,
-        _ => h.len() > wire::CONFLUENT_HEADER_LEN,
-    });
+    // Bytes after the id in a schema-id header can only be Protobuf message indexes: after
+    // `0x01` and a 16-byte GUID, or `0x00` and a 4-byte id.
+    let indexes_in_header = record
+        .headers()
+        .get(header_name)
+        .is_some_and(|h| match h.first() {
+            Some(&0x01) => h.len() > 17,
+            _ => h.len() > 5,
+        });
     let protobuf = metadata.and_then(SchemaMetadata::data_format) == Some(&DataFormat::Protobuf);
-    let context = FramingContext {
-        wire_format: WireFormat::Auto,
-        policy: if protobuf || indexes_in_header {
-            FramingPolicy::PROTOBUF
-        } else {
-            FramingPolicy::PREFIX
-        },
-        metadata,
-        header,
-        knows_schema_id: &|_| false,
-        max_decompressed: wire::DEFAULT_MAX_DECOMPRESSED,
+    let policy = if protobuf || indexes_in_header {
+        FramingPolicy::PROTOBUF
+    } else {
+        FramingPolicy::PREFIX
     };
-    let mut scratch = Vec::new();
-    match wire::unframe(bytes, &context, &mut scratch) {
-        Ok((framing, _)) => {
+    match record.unframe(part, policy) {
+        Ok(Some((framing, _))) => {
             side.wire_format = Some(framing.wire_format().as_str());
             if framing.wire_format() != WireFormat::Plain {
                 side.from = Some(framing.source().as_str());
@@ -164,7 +158,9 @@ fn report(record: &RawRecord<'_>, part: Part, bytes: &[u8]) -> Side {
                 side.compression = Some(framing.compression().as_str());
             }
         }
-        Err(e) => side.error = Some(e.message().to_owned()),
+        Ok(None) => {}
+        Err(RecordError::WireFormat { reason, .. }) => side.error = Some(reason),
+        Err(other) => side.error = Some(other.to_string()),
     }
     side
 }

@@ -5,7 +5,7 @@ mod common;
 use common::lines;
 use kafka_core::testing::wire::{confluent, confluent_protobuf, glue, message_indexes};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::wire::{Compression, Uuid};
+use kafka_core::{Compression, Uuid};
 use kafka_core::{DataFormat, Part, SchemaId, SchemaMetadata};
 use serde_json::json;
 

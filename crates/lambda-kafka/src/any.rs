@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName};
-//! use lambda_kafka::{Codec, Part, Payload};
+//! use lambda_kafka::{codec::{Codec, Payload}, event::Part};
 //!
 //! let codec = AnyCodec::build(&CodecSpec::new("json".parse().unwrap())).unwrap();
 //! let value = codec.decode(Payload::new(br#"{"n":1}"#, Part::Value)).unwrap();

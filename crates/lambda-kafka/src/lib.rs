@@ -1,28 +1,55 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The event Lambda delivers and its records: the envelope, raw and decoded records, their
+/// headers, schema metadata and framing, and the on-failure records of a mapping's
+/// destination.
+pub mod event {
+    #[doc(inline)]
+    pub use kafka_core::{
+        Compression, ConsumerRecord, Decoded, EventSource, Framing, Header, HeaderSource, Headers,
+        KafkaBatchInfo, KafkaEvent, Lent, MessageIndexes, OnFailureRecord, Part, PartitionRecords,
+        RawPayload, RawRecord, RecordId, RecordProblem, Records, RecordsInfo, RequestContext,
+        ResponseContext, SchemaId, SchemaMetadata, TimestampType, Uuid, WireFormat,
+    };
+}
+
+/// The errors: [`Error`] for an event or a configuration, [`RecordError`] for one record,
+/// and a codec's [`DecodeError`](error::DecodeError).
+pub mod error {
+    #[doc(inline)]
+    pub use kafka_core::{DecodeError, Error, ErrorKind, RecordError};
+}
+
+/// The partial batch response: the records of a batch that failed, for Lambda to retry.
+pub mod response {
+    #[doc(inline)]
+    pub use kafka_core::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
+}
+
+/// The codec contract and the codecs every build has (text, bytes, `FromStr` types), with
+/// the validation adapters; the formats have modules of their own ([`json`], `avro`,
+/// `protobuf`).
+pub mod codec {
+    #[cfg(feature = "garde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "garde")))]
+    #[doc(inline)]
+    pub use kafka_core::Garde;
+    #[cfg(feature = "validator")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "validator")))]
+    #[doc(inline)]
+    pub use kafka_core::Validator;
+    #[doc(inline)]
+    pub use kafka_core::{
+        Bytes, Codec, CodecExt, DataFormat, Format, FramingPolicy, Lend, NamedSchema, ParseWith,
+        Parsed, Payload, RegisteredSchema, SchemaAware, TryIntoType, Utf8,
+    };
+}
+
 #[doc(inline)]
 pub use kafka_core::{
-    BatchItemFailure, BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, DataFormat,
-    DecodeError, Decoded, Error, ErrorKind, EventSource, Format, Framing, Header, Headers,
-    ItemIdentifier, KafkaBatchInfo, KafkaConsumer, KafkaEvent, Lend, Lent, OnFailureRecord,
-    ParseWith, Parsed, Part, PartitionRecords, Payload, RawPayload, RawRecord, RecordError,
-    RecordId, RecordProblem, Records, RecordsInfo, RequestContext, ResponseContext, SchemaId,
-    SchemaMetadata, TimestampType, TryIntoType, Utf8, WireFormat,
+    BatchItemFailures, ConsumerRecord, Error, KafkaConsumer, KafkaEvent, RecordError,
 };
-
-#[cfg(feature = "garde")]
-#[cfg_attr(docsrs, doc(cfg(feature = "garde")))]
-#[doc(inline)]
-pub use kafka_core::Garde;
-
-#[cfg(feature = "validator")]
-#[cfg_attr(docsrs, doc(cfg(feature = "validator")))]
-#[doc(inline)]
-pub use kafka_core::Validator;
-
-#[doc(inline)]
-pub use kafka_core::wire;
 
 /// The JSON codec: keys and values into serde types or `serde_json::Value`.
 #[cfg(feature = "json")]
@@ -42,8 +69,18 @@ pub mod json {
 #[cfg(feature = "avro")]
 #[cfg_attr(docsrs, doc(cfg(feature = "avro")))]
 pub mod avro {
+    /// Avro encoders for building test events (feature `testing`).
+    #[cfg(feature = "testing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub mod encode {
+        #[doc(inline)]
+        pub use kafka_avro::encode::*;
+    }
     #[doc(inline)]
-    pub use kafka_avro::*;
+    pub use kafka_avro::{
+        Avro, AvroGeneric, AvroJson, AvroSchemas, AvroSchemasBuilder, DEFAULT_MAX_ALLOCATION,
+        SchemaStore, Value,
+    };
 }
 
 /// The Protobuf codec: prost messages, and (feature `protobuf-dynamic`) any message of a
@@ -51,8 +88,22 @@ pub mod avro {
 #[cfg(feature = "protobuf")]
 #[cfg_attr(docsrs, doc(cfg(feature = "protobuf")))]
 pub mod protobuf {
+    /// Protobuf messages of a `.proto` read at run time (feature `protobuf-dynamic`).
+    #[cfg(feature = "protobuf-dynamic")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "protobuf-dynamic")))]
+    pub mod dynamic {
+        #[doc(inline)]
+        pub use kafka_protobuf::dynamic::*;
+    }
+    /// What tests of Protobuf records need (feature `testing`).
+    #[cfg(feature = "testing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+    pub mod testing {
+        #[doc(inline)]
+        pub use kafka_protobuf::testing::*;
+    }
     #[doc(inline)]
-    pub use kafka_protobuf::*;
+    pub use kafka_protobuf::Proto;
 }
 
 #[cfg(feature = "runtime")]
@@ -88,7 +139,9 @@ pub mod testing {
     pub use kafka_core::testing::*;
 }
 
-/// The names most functions need: `use lambda_kafka::prelude::*;`.
+/// The names a handler needs: `use lambda_kafka::prelude::*;`. Traits whose methods it
+/// calls (`CodecExt`, `Lend`) come in unnamed, so nothing here clashes with a name of your
+/// own.
 pub mod prelude {
     #[cfg(feature = "json")]
     #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
@@ -111,7 +164,7 @@ pub mod prelude {
     pub use crate::protobuf::dynamic::{ProtoDynamic, ProtoJson, ProtoSchema};
     #[doc(no_inline)]
     pub use kafka_core::{
-        BatchItemFailures, Bytes, Codec, CodecExt, ConsumerRecord, Error, KafkaConsumer,
-        KafkaEvent, Lend, Lent, Parsed, Part, Utf8, WireFormat,
+        BatchItemFailures, CodecExt as _, ConsumerRecord, KafkaConsumer, KafkaEvent, Lend as _,
+        Lent, Parsed, Utf8, WireFormat,
     };
 }

@@ -29,13 +29,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_vectors::{AvroOrder, Order, proto};
 use lambda_kafka::avro::{AvroSchemas, SchemaStore};
+use lambda_kafka::event::{Compression, Uuid};
 use lambda_kafka::json::Json;
 use lambda_kafka::protobuf::Proto;
 use lambda_kafka::protobuf::dynamic::ProtoSchema;
 use lambda_kafka::testing::{Encoder as _, EventBuilder, RecordBuilder, wire};
-use lambda_kafka::wire::{Compression, Uuid};
 use lambda_kafka::{
-    Codec, ErrorKind, KafkaConsumer, KafkaEvent, Part, RecordError, SchemaId, Utf8, WireFormat,
+    KafkaConsumer, KafkaEvent, RecordError,
+    codec::{Codec, Utf8},
+    error::ErrorKind,
+    event::{Part, SchemaId, WireFormat},
 };
 use serde_json::{Value, json};
 

@@ -15,7 +15,10 @@ use lambda_kafka::runtime::{
     ConsumerRecords, Context, Diagnostic, KafkaService, LambdaEvent, Service as _,
 };
 use lambda_kafka::testing::{EventBuilder, RecordBuilder};
-use lambda_kafka::{BatchItemFailures, Codec, KafkaConsumer, Parsed};
+use lambda_kafka::{
+    BatchItemFailures, KafkaConsumer,
+    codec::{Codec, Parsed},
+};
 use serde_json::json;
 use serde_json::value::RawValue;
 
@@ -156,7 +159,7 @@ async fn validation_rejections_land_in_the_response() {
     struct Order {
         quantity: u32,
     }
-    use lambda_kafka::CodecExt as _;
+    use lambda_kafka::codec::CodecExt as _;
     let consumer = KafkaConsumer::new().value(Json::<Order>::new().parse_with(|o: Order| {
         if o.quantity == 0 {
             Err("quantity: must be positive")
@@ -247,7 +250,7 @@ async fn the_service_composes_with_tower_middleware() {
     // Runtime API; the end-to-end tests of examples/kafka-function run one).
     #[allow(dead_code, reason = "a check that it compiles")]
     fn with_runtime_layers<R: serde::Serialize + 'static>(
-        kafka: KafkaService<lambda_kafka::Utf8, Parsed<i64>, R>,
+        kafka: KafkaService<lambda_kafka::codec::Utf8, Parsed<i64>, R>,
     ) -> impl std::future::Future<Output = Result<(), lambda_kafka::runtime::Error>> {
         lambda_runtime::Runtime::new(kafka)
             .layer(lambda_runtime::layers::TracingLayer::new())
@@ -429,7 +432,7 @@ async fn with_a_registry_each_batch_is_prepared_before_it_is_decoded() {
         RegisteredSchema, RegistryError, SchemaCache, SchemaId, SchemaRegistry,
     };
     use lambda_kafka::testing::wire::confluent;
-    use lambda_kafka::{DataFormat, WireFormat};
+    use lambda_kafka::{codec::DataFormat, event::WireFormat};
 
     /// A registry holding one schema, id 7, `"long"`; counts its fetches.
     struct OneSchema(Arc<Mutex<usize>>);

@@ -28,7 +28,7 @@ use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 #[cfg(feature = "registry")]
 use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use lambda_kafka::runtime::{self, KafkaService};
-use lambda_kafka::{ConsumerRecord, KafkaConsumer, WireFormat};
+use lambda_kafka::{ConsumerRecord, KafkaConsumer, event::WireFormat};
 use serde_json::Value;
 
 fn var(name: &str) -> Option<String> {

@@ -405,7 +405,8 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
             Some((topic, partition, offset)) => {
                 assert_eq!(kept.len(), 1, "{format}: {kept:?}\n{said}");
                 let text = std::fs::read(&kept[0]).expect("the kept batch");
-                let record = lambda_kafka::OnFailureRecord::from_slice(&text).expect("a record");
+                let record =
+                    lambda_kafka::event::OnFailureRecord::from_slice(&text).expect("a record");
                 assert_eq!(record.request_context.condition, "RetryAttemptsExhausted");
                 assert_eq!(record.request_context.approximate_invoke_count, 3);
                 let info = &record.kafka_batch_info.records_info[&format!("{topic}-{partition}")];
@@ -452,7 +453,8 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
             for line in String::from_utf8_lossy(&printed.stdout).lines() {
                 let event = lambda_kafka::KafkaEvent::from_str(line).expect("an event");
                 for record in event.records() {
-                    let Some(meta) = record.schema_metadata(lambda_kafka::Part::Value) else {
+                    let Some(meta) = record.schema_metadata(lambda_kafka::event::Part::Value)
+                    else {
                         continue;
                     };
                     with_metadata += 1;

@@ -98,7 +98,7 @@ impl<'a> KafkaEvent<'a> {
 
     /// Whether the fast reader, where it takes `json`, reads it as serde's reader does
     /// (for the fuzz target `fast_envelope`).
-    #[cfg(feature = "testing")]
+    #[cfg(fuzzing)]
     pub(crate) fn readers_agree(json: &str) -> bool {
         let json = json.strip_prefix(BOM).unwrap_or(json);
         scan::scan(json).is_none_or(|fast| {

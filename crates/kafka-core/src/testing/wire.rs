@@ -3,17 +3,14 @@
 //!
 //! ```
 //! use kafka_core::testing::wire;
-//! use kafka_core::wire::{Compression, parse_confluent, parse_message_indexes};
+//! use kafka_core::{Compression, Uuid};
 //!
+//! // Schema id 7, the message at path [1, 0], then the message.
 //! let framed = wire::confluent_protobuf(7, &[1, 0], b"\x08\x01");
 //! assert_eq!(framed, [0x00, 0, 0, 0, 7, 0x04, 0x02, 0x00, 0x08, 0x01]);
-//! let (id, rest) = parse_confluent(&framed)?;
-//! let (path, message) = parse_message_indexes(rest)?;
-//! assert_eq!((id, path.as_slice(), message), (7, &[1, 0][..], &b"\x08\x01"[..]));
 //!
-//! let glue = wire::glue(uuid::Uuid::nil(), b"{}", Compression::Zlib);
+//! let glue = wire::glue(Uuid::nil(), b"{}", Compression::Zlib);
 //! assert_eq!(&glue[..2], [0x03, 0x05]);
-//! # Ok::<(), kafka_core::wire::WireError>(())
 //! ```
 
 use std::io::Write as _;
@@ -21,9 +18,10 @@ use std::io::Write as _;
 use uuid::Uuid;
 
 use super::{EncodeError, Encoder};
+use crate::framing::Compression;
 use crate::wire::{
-    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, Compression, GLUE_COMPRESSION_NONE,
-    GLUE_COMPRESSION_ZLIB, GLUE_VERSION,
+    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, GLUE_COMPRESSION_NONE, GLUE_COMPRESSION_ZLIB,
+    GLUE_VERSION,
 };
 
 /// Appends an unsigned LEB128 varint.

@@ -17,39 +17,39 @@
 
 use std::fmt;
 
-pub use uuid::Uuid;
-
 mod parse;
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;
 
-pub use self::parse::{
-    CONFLUENT_GUID_HEADER_LEN, CONFLUENT_GUID_MAGIC, CONFLUENT_HEADER_LEN, CONFLUENT_MAGIC,
-    DEFAULT_MAX_DECOMPRESSED, GLUE_COMPRESSION_NONE, GLUE_COMPRESSION_ZLIB, GLUE_HEADER_LEN,
-    GLUE_VERSION, GlueHeader, KEY_SCHEMA_ID_HEADER, MAX_MESSAGE_INDEXES, VALUE_SCHEMA_ID_HEADER,
-    WireError, decompress_zlib, parse_confluent, parse_confluent_id, parse_glue, parse_glue_index,
-    parse_message_indexes,
+pub(crate) use self::parse::{
+    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, DEFAULT_MAX_DECOMPRESSED, GLUE_COMPRESSION_NONE,
+    GLUE_COMPRESSION_ZLIB, GLUE_VERSION, KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER, WireError,
+    decompress_zlib, parse_confluent_id, parse_glue, parse_glue_index, parse_message_indexes,
 };
-pub use crate::framing::{
+pub(crate) use crate::framing::{
     Compression, Detect, Framing, FramingPolicy, HeaderSource, Indexes, MessageIndexes, WireFormat,
 };
-pub use crate::vocab::SchemaId;
+pub(crate) use crate::vocab::SchemaId;
 use crate::vocab::SchemaMetadata;
 
 /// What the consumer knows when it reads a payload's framing.
 #[derive(Clone, Copy)]
-pub struct FramingContext<'a> {
+pub(crate) struct FramingContext<'a> {
     /// The configured wire format for this side of the record.
-    pub wire_format: WireFormat,
+    pub(crate) wire_format: WireFormat,
     /// What the codec says about its payloads: how to detect a header, what follows it.
-    pub policy: FramingPolicy,
+    pub(crate) policy: FramingPolicy,
     /// The record's schema metadata for this side.
-    pub metadata: Option<&'a SchemaMetadata<'a>>,
+    pub(crate) metadata: Option<&'a SchemaMetadata<'a>>,
     /// The value of this side's schema-id record header ([`KEY_SCHEMA_ID_HEADER`],
     /// [`VALUE_SCHEMA_ID_HEADER`]), when the record has one.
-    pub header: Option<&'a [u8]>,
+    pub(crate) header: Option<&'a [u8]>,
     /// Whether the codec has a schema for an id ([`Detect::KnownIds`]).
-    pub knows_schema_id: &'a dyn Fn(&SchemaId) -> bool,
+    pub(crate) knows_schema_id: &'a dyn Fn(&SchemaId) -> bool,
     /// The largest decompressed payload accepted.
-    pub max_decompressed: usize,
+    pub(crate) max_decompressed: usize,
 }
 
 impl fmt::Debug for FramingContext<'_> {
@@ -69,7 +69,7 @@ impl fmt::Debug for FramingContext<'_> {
 ///
 /// # Errors
 /// A [`WireError`] naming what was expected and found.
-pub fn unframe<'b>(
+pub(crate) fn unframe<'b>(
     bytes: &'b [u8],
     context: &FramingContext<'_>,
     scratch: &'b mut Vec<u8>,
@@ -84,11 +84,11 @@ pub fn unframe<'b>(
 }
 
 /// The registry id a payload's framing names, found as [`unframe`] finds it, from the
-/// payload's first bytes alone ([`CONFLUENT_GUID_HEADER_LEN`] or [`GLUE_HEADER_LEN`]
+/// payload's first bytes alone (17 or 18 bytes
 /// are enough): `None` when it names none, or its framing cannot be read (decoding the
 /// record will say why).
 #[must_use]
-pub fn schema_id(first_bytes: &[u8], context: &FramingContext<'_>) -> Option<SchemaId> {
+pub(crate) fn schema_id(first_bytes: &[u8], context: &FramingContext<'_>) -> Option<SchemaId> {
     match locate(first_bytes, context).ok()? {
         Located::Plain => None,
         Located::Header(header) => parse_confluent_id(header).ok().map(|(id, _)| id),

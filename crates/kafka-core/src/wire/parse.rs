@@ -10,36 +10,32 @@ use crate::framing::{Compression, MessageIndexes};
 use crate::vocab::SchemaId;
 
 /// The magic byte of the Confluent wire format.
-pub const CONFLUENT_MAGIC: u8 = 0x00;
+pub(crate) const CONFLUENT_MAGIC: u8 = 0x00;
 /// The magic byte of Confluent's newer framing: a 16-byte schema GUID follows.
-pub const CONFLUENT_GUID_MAGIC: u8 = 0x01;
-/// The length of a Confluent GUID header: magic byte and schema GUID.
-pub const CONFLUENT_GUID_HEADER_LEN: usize = 17;
+pub(crate) const CONFLUENT_GUID_MAGIC: u8 = 0x01;
 /// The record header in which Confluent's newer clients put the key's schema id.
-pub const KEY_SCHEMA_ID_HEADER: &str = "__key_schema_id";
+pub(crate) const KEY_SCHEMA_ID_HEADER: &str = "__key_schema_id";
 /// The record header in which Confluent's newer clients put the value's schema id.
-pub const VALUE_SCHEMA_ID_HEADER: &str = "__value_schema_id";
+pub(crate) const VALUE_SCHEMA_ID_HEADER: &str = "__value_schema_id";
 /// The header version byte of the AWS Glue wire format.
-pub const GLUE_VERSION: u8 = 0x03;
+pub(crate) const GLUE_VERSION: u8 = 0x03;
 /// Glue's compression byte for an uncompressed payload.
-pub const GLUE_COMPRESSION_NONE: u8 = 0x00;
+pub(crate) const GLUE_COMPRESSION_NONE: u8 = 0x00;
 /// Glue's compression byte for a zlib-compressed payload.
-pub const GLUE_COMPRESSION_ZLIB: u8 = 0x05;
-/// The length of a Confluent header: magic byte and schema id.
-pub const CONFLUENT_HEADER_LEN: usize = 5;
+pub(crate) const GLUE_COMPRESSION_ZLIB: u8 = 0x05;
 /// The length of a Glue header: version, compression and schema-version UUID.
-pub const GLUE_HEADER_LEN: usize = 18;
+pub(crate) const GLUE_HEADER_LEN: usize = 18;
 /// The most message indexes a Confluent path may have (message types nested deeper than
 /// this do not occur in practice; a larger count means corrupt bytes).
-pub const MAX_MESSAGE_INDEXES: usize = 64;
+pub(crate) const MAX_MESSAGE_INDEXES: usize = 64;
 /// The default limit on a Glue payload's decompressed size: 16 MiB, well above Lambda's
 /// 6 MB event and far below a function's memory.
-pub const DEFAULT_MAX_DECOMPRESSED: usize = 16 << 20;
+pub(crate) const DEFAULT_MAX_DECOMPRESSED: usize = 16 << 20;
 
 /// Why a header could not be read. Its message names what was expected and what was
 /// found (header bytes, lengths), never the payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireError {
+pub(crate) struct WireError {
     message: String,
 }
 
@@ -52,7 +48,7 @@ impl WireError {
 
     /// The message.
     #[must_use]
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         &self.message
     }
 }
@@ -69,7 +65,7 @@ impl std::error::Error for WireError {}
 ///
 /// # Errors
 /// A [`WireError`] when the bytes are shorter than the header or the magic byte is wrong.
-pub fn parse_confluent(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
+pub(crate) fn parse_confluent(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
     match bytes {
         [CONFLUENT_MAGIC, a, b, c, d, rest @ ..] => {
             Ok((u32::from_be_bytes([*a, *b, *c, *d]), rest))
@@ -92,7 +88,7 @@ pub fn parse_confluent(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
 ///
 /// # Errors
 /// A [`WireError`] when the bytes are shorter than the header or begin with another byte.
-pub fn parse_confluent_id(bytes: &[u8]) -> Result<(SchemaId, &[u8]), WireError> {
+pub(crate) fn parse_confluent_id(bytes: &[u8]) -> Result<(SchemaId, &[u8]), WireError> {
     match bytes {
         [CONFLUENT_MAGIC, ..] => {
             parse_confluent(bytes).map(|(id, rest)| (SchemaId::Confluent(id), rest))
@@ -115,11 +111,11 @@ pub fn parse_confluent_id(bytes: &[u8]) -> Result<(SchemaId, &[u8]), WireError> 
 
 /// The AWS Glue header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GlueHeader {
+pub(crate) struct GlueHeader {
     /// The schema version.
-    pub schema_version: Uuid,
+    pub(crate) schema_version: Uuid,
     /// How the rest is compressed.
-    pub compression: Compression,
+    pub(crate) compression: Compression,
 }
 
 /// Reads a Glue header: `0x03`, a compression byte, and the 16-byte schema-version UUID.
@@ -127,7 +123,7 @@ pub struct GlueHeader {
 /// # Errors
 /// A [`WireError`] when the bytes are shorter than the header, the version is not 3, or
 /// the compression byte is unknown.
-pub fn parse_glue(bytes: &[u8]) -> Result<(GlueHeader, &[u8]), WireError> {
+pub(crate) fn parse_glue(bytes: &[u8]) -> Result<(GlueHeader, &[u8]), WireError> {
     let Some((&version, _)) = bytes.split_first() else {
         return Err(WireError::new(
             "expected an AWS Glue header (0x03, compression, 16-byte UUID), found an empty payload",
@@ -211,7 +207,7 @@ fn read_zigzag_index(bytes: &[u8], what: &str) -> Result<(u32, usize), WireError
 /// # Errors
 /// A [`WireError`] for a truncated or over-long varint, a negative index or count, or a
 /// count above [`MAX_MESSAGE_INDEXES`].
-pub fn parse_message_indexes(bytes: &[u8]) -> Result<(MessageIndexes, &[u8]), WireError> {
+pub(crate) fn parse_message_indexes(bytes: &[u8]) -> Result<(MessageIndexes, &[u8]), WireError> {
     let (count, mut at) = read_zigzag_index(bytes, "message-index count")?;
     if count == 0 {
         return Ok((MessageIndexes::new(&[0]), &bytes[at..]));
@@ -236,7 +232,7 @@ pub fn parse_message_indexes(bytes: &[u8]) -> Result<(MessageIndexes, &[u8]), Wi
 ///
 /// # Errors
 /// A [`WireError`] for a truncated varint or one beyond the u32 range.
-pub fn parse_glue_index(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
+pub(crate) fn parse_glue_index(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
     let (value, used) = read_varint(bytes, "Glue message index")?;
     let index = u32::try_from(value).map_err(|_| {
         WireError::new(format!(
@@ -254,7 +250,7 @@ pub fn parse_glue_index(bytes: &[u8]) -> Result<(u32, &[u8]), WireError> {
 // Never inlined: its 16 KB buffer would make the frame of every caller (the unframing of
 // each payload) that large, and probing that stack on each call costs more than a call.
 #[inline(never)]
-pub fn decompress_zlib(
+pub(crate) fn decompress_zlib(
     compressed: &[u8],
     limit: usize,
     out: &mut Vec<u8>,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use kafka_core::wire::WireFormat;
+use kafka_core::WireFormat;
 use kafka_core::{DataFormat, DecodeError, Payload, RegisteredSchema, SchemaId};
 use prost_reflect::{DescriptorPool, FileDescriptor, MessageDescriptor};
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};

@@ -8,10 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 #[cfg(test)]
 use kafka_core::KafkaEvent;
-use kafka_core::wire::{decompress_zlib, parse_glue};
 use kafka_core::{
     DataFormat, Header, Headers, Part, RawPayload, RawRecord, SchemaId, SchemaMetadata,
-    TimestampType,
+    TimestampType, Uuid,
 };
 
 use super::mapping::{Stored, name};
@@ -59,29 +58,37 @@ pub(crate) struct Unframed<'b> {
 /// Confluent's GUID carriers are left as they are: the metadata's `schemaId` names a
 /// Confluent schema by its number.
 pub(crate) fn unframe(registry: Registry, bytes: &[u8]) -> Option<Unframed<'_>> {
-    match registry {
-        Registry::Confluent => {
-            let (id, rest) = kafka_core::wire::parse_confluent(bytes).ok()?;
-            Some(Unframed {
-                id: SchemaId::Confluent(id),
-                payload: Cow::Borrowed(rest),
-            })
-        }
-        Registry::Glue => {
-            let (header, rest) = parse_glue(bytes).ok()?;
-            let payload = if header.compression == kafka_core::wire::Compression::Zlib {
-                let mut out = Vec::new();
-                decompress_zlib(rest, INFLATE_LIMIT, &mut out).ok()?;
-                Cow::Owned(out)
+    match (registry, bytes) {
+        (Registry::Confluent, [0x00, a, b, c, d, rest @ ..]) => Some(Unframed {
+            id: SchemaId::Confluent(u32::from_be_bytes([*a, *b, *c, *d])),
+            payload: Cow::Borrowed(rest),
+        }),
+        // Version 3, compression none (0) or zlib (5), the schema version's UUID.
+        (Registry::Glue, [0x03, compression @ (0x00 | 0x05), rest @ ..]) if rest.len() >= 16 => {
+            let (version, rest) = rest.split_at(16);
+            let payload = if *compression == 0x05 {
+                Cow::Owned(inflate(rest)?)
             } else {
                 Cow::Borrowed(rest)
             };
             Some(Unframed {
-                id: SchemaId::Glue(header.schema_version),
+                id: SchemaId::Glue(Uuid::from_slice(version).ok()?),
                 payload,
             })
         }
+        _ => None,
     }
+}
+
+/// A zlib stream inflated; `None` when it is not one, or inflates past the limit.
+fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes)
+        .take(INFLATE_LIMIT as u64 + 1)
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() <= INFLATE_LIMIT).then_some(out)
 }
 
 /// Writes a fetched record as the event's JSON object. With a registry (record format

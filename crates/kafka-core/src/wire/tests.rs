@@ -1,14 +1,16 @@
 //! The wire parsers: each framing valid, truncated, malformed; message-index paths; zlib
 //! limits.
 
-use kafka_core::testing::wire::{
+use super::parse::{
+    DEFAULT_MAX_DECOMPRESSED, MAX_MESSAGE_INDEXES, decompress_zlib, parse_confluent, parse_glue,
+    parse_glue_index, parse_message_indexes,
+};
+use crate::testing::wire::{
     confluent, confluent_protobuf, glue, glue_index, glue_protobuf, message_indexes, zlib,
 };
-use kafka_core::wire::{
-    Compression, DEFAULT_MAX_DECOMPRESSED, MAX_MESSAGE_INDEXES, decompress_zlib, parse_confluent,
-    parse_glue, parse_glue_index, parse_message_indexes,
-};
 use uuid::Uuid;
+
+use crate::framing::Compression;
 
 const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
 
