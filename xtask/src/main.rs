@@ -2,7 +2,10 @@
 //!
 //! - `ci`: everything CI checks, in order: format, clippy, tests, doctests, rustdoc, the
 //!   examples, a type check of the fuzz targets, the feature powerset of each crate,
-//!   `cargo package` of the publishable crates, and cargo-deny when it is installed.
+//!   `cargo package` of the publishable crates, the public API against its snapshot, and
+//!   cargo-deny when it is installed.
+//! - `api [--bless]`: the public API of each published library crate against its
+//!   snapshot in `api/` (`cargo public-api`); `--bless` rewrites the snapshots.
 //! - `powerset`: only the feature powerset (`cargo hack check --feature-powerset`).
 //! - `examples`: only the examples.
 //! - `fuzz [SECONDS] [TARGET...]`: each cargo-fuzz target (all of `fuzz/` by default) for
@@ -18,6 +21,7 @@
 //!
 //! Each step prints what it runs; the first failure stops the task with its exit status.
 
+mod api;
 mod bench;
 mod cold_start;
 mod fuzz;
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "ci" => ci(),
+        "api" => api::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "powerset" => powerset(),
         "examples" => examples(),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
         "cold-start" => cold_start::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask ci | powerset | examples | fuzz [SECONDS] [TARGET...] \
+                "usage: cargo xtask ci | api [--bless] | powerset | examples | fuzz [SECONDS] [TARGET...] \
                  | bench-peers [N] [RUNS] [WARMUP] | cold-start [RUNS]"
             );
             return ExitCode::from(64);
@@ -153,6 +158,7 @@ fn ci() -> Result<(), String> {
     powerset()?;
     json_only_links_no_other_format()?;
     package()?;
+    api::run(&[])?;
     deny()
 }
 

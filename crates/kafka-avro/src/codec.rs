@@ -196,7 +196,7 @@ impl<T: DeserializeOwned> Avro<T> {
     /// A codec with one schema, the writer schema of every payload.
     ///
     /// # Errors
-    /// [`Error::AvroSchemaParse`] when the schema does not parse.
+    /// [`Error::SchemaParse`] when the schema does not parse.
     pub fn new(avsc: &str) -> Result<Self, Error> {
         Ok(AvroSchemas::builder().schema(avsc).build()?.typed())
     }

@@ -38,7 +38,7 @@ impl AvroEncoder {
     /// An encoder for a schema.
     ///
     /// # Errors
-    /// [`Error::AvroSchemaParse`] when the schema does not parse.
+    /// [`Error::SchemaParse`] when the schema does not parse.
     pub fn new(avsc: &str) -> Result<Self, Error> {
         Self::with_references(avsc, &[] as &[&str])
     }
@@ -46,13 +46,10 @@ impl AvroEncoder {
     /// An encoder for a schema that refers to named types defined in `references`.
     ///
     /// # Errors
-    /// [`Error::AvroSchemaParse`] when a schema does not parse.
+    /// [`Error::SchemaParse`] when a schema does not parse.
     pub fn with_references(avsc: &str, references: &[impl AsRef<str>]) -> Result<Self, Error> {
-        let (schema, references) =
-            Schema::parse_str_with_list(avsc, references).map_err(|e| Error::AvroSchemaParse {
-                part: None,
-                reason: e.to_string(),
-            })?;
+        let (schema, references) = Schema::parse_str_with_list(avsc, references)
+            .map_err(|e| crate::schemas::AvroSchemaError::error(e.to_string()))?;
         Ok(Self { schema, references })
     }
 

@@ -105,5 +105,7 @@ mod store;
 pub use apache_avro::types::Value;
 
 pub use crate::codec::{Avro, AvroGeneric, AvroJson};
-pub use crate::schemas::{AvroSchemas, AvroSchemasBuilder, DEFAULT_MAX_ALLOCATION};
+pub use crate::schemas::{
+    AvroSchemaError, AvroSchemas, AvroSchemasBuilder, DEFAULT_MAX_ALLOCATION,
+};
 pub use crate::store::SchemaStore;

@@ -351,7 +351,8 @@ impl AvroSchemasBuilder {
     /// # Errors
     /// - [`Error::MissingSchema`] when there is neither a schema nor a store, and the
     ///   codec does not learn schemas from a registry;
-    /// - [`Error::AvroSchemaParse`] when a schema does not parse, with the parser's reason;
+    /// - [`Error::SchemaParse`] when a schema does not parse, its source an
+    ///   [`AvroSchemaError`] with the parser's reason;
     /// - [`Error::Configuration`] when a schema file cannot be read, or the process's
     ///   allocation bound is already above the one asked for.
     pub fn build(self) -> Result<AvroSchemas, Error> {
@@ -372,12 +373,8 @@ impl AvroSchemasBuilder {
         let schema = self.schema.transpose().map_err(configuration)?;
         let reader = self.reader.transpose().map_err(configuration)?;
         let parse = |avsc: &str, what: &str| -> Result<(Schema, Vec<Schema>), Error> {
-            Schema::parse_str_with_list(avsc, &self.references).map_err(|e| {
-                Error::AvroSchemaParse {
-                    part: None,
-                    reason: format!("{what}: {e}"),
-                }
-            })
+            Schema::parse_str_with_list(avsc, &self.references)
+                .map_err(|e| AvroSchemaError::error(format!("{what}: {e}")))
         };
         let reader = reader
             .map(|avsc| parse(&avsc, "reader schema"))
@@ -388,10 +385,7 @@ impl AvroSchemasBuilder {
                 references: writer.1,
                 reader: reader.as_ref().map(|(schema, _)| schema.clone()),
             })
-            .map_err(|e| Error::AvroSchemaParse {
-                part: None,
-                reason: e.to_string(),
-            })
+            .map_err(|e| AvroSchemaError::error(e.to_string()))
         };
         let mut decoders = Vec::with_capacity(1 + self.store.len());
         let own = match schema {
@@ -432,3 +426,31 @@ impl AvroSchemasBuilder {
         })
     }
 }
+
+/// Why an Avro schema given to this crate could not be parsed: the source of the
+/// [`Error::SchemaParse`] its builders return, with apache-avro's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AvroSchemaError {
+    reason: String,
+}
+
+impl AvroSchemaError {
+    /// The core's error for a schema that does not parse.
+    pub(crate) fn error(reason: String) -> Error {
+        Error::schema_parse(None, kafka_core::Format::Avro, Self { reason })
+    }
+
+    /// The parser's reason.
+    #[must_use]
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl std::fmt::Display for AvroSchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for AvroSchemaError {}

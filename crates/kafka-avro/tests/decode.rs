@@ -473,16 +473,22 @@ fn build_errors() {
         .schema(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"strng"}]}"#)
         .build()
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::AvroSchemaParse);
+    assert_eq!(err.kind(), ErrorKind::SchemaParse);
     assert!(
         err.to_string()
             .starts_with("cannot parse the Avro schema: schema: "),
         "{err}"
     );
     assert!(err.to_string().contains("strng"), "{err}");
+    // The Avro crate's own error is the source.
+    let source = std::error::Error::source(&err).unwrap();
+    let avro = source
+        .downcast_ref::<kafka_avro::AvroSchemaError>()
+        .unwrap();
+    assert!(avro.reason().starts_with("schema: "), "{avro}");
 
     let err = AvroSchemas::builder().schema("{").build().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::AvroSchemaParse);
+    assert_eq!(err.kind(), ErrorKind::SchemaParse);
 
     let err = AvroSchemas::builder()
         .schema_file("/nonexistent/order.avsc")

@@ -309,7 +309,7 @@ impl DecodeError {
     }
 
     /// A decoded payload rejected by validation; the consumer reports it as
-    /// [`RecordError::OutputSerializer`](crate::RecordError::OutputSerializer).
+    /// [`RecordError::Validation`](crate::RecordError::Validation).
     pub fn rejected(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),

@@ -210,7 +210,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     /// [`RecordError::InvalidRecord`] when the record's fields or base64 cannot be read;
     /// [`RecordError::FormatMismatch`] and [`RecordError::WireFormat`] for metadata or
     /// framing that does not fit the codec; the codec's failure as
-    /// [`RecordError::Deserialization`] or [`RecordError::OutputSerializer`].
+    /// [`RecordError::Deserialization`] or [`RecordError::Validation`].
     pub fn decode_record<'e>(
         &self,
         raw: &'e RawRecord<'e>,

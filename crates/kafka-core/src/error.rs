@@ -2,6 +2,7 @@
 //! the event as a whole and for configuration.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::codec::DecodeError;
 use crate::redact::redact;
@@ -63,9 +64,10 @@ pub enum RecordError {
         /// The codec's reason.
         error: DecodeError,
     },
-    /// A decoded key or value was rejected by validation (output parsing).
+    /// A decoded key or value was rejected by validation (the other Powertools editions'
+    /// "output serializer" error, whose name its kind keeps: `output-serializer`).
     #[error("{record}, {part}: rejected by validation: {error}")]
-    OutputSerializer {
+    Validation {
         /// The record.
         record: RecordId,
         /// The key or the value.
@@ -96,7 +98,7 @@ impl RecordError {
             Self::WireFormat { .. } => ErrorKind::WireFormat,
             Self::FormatMismatch { .. } => ErrorKind::FormatMismatch,
             Self::Deserialization { .. } => ErrorKind::Deserialization,
-            Self::OutputSerializer { .. } => ErrorKind::OutputSerializer,
+            Self::Validation { .. } => ErrorKind::Validation,
             Self::SchemaRegistry { .. } => ErrorKind::SchemaRegistry,
         }
     }
@@ -109,7 +111,7 @@ impl RecordError {
             | Self::WireFormat { record, .. }
             | Self::FormatMismatch { record, .. }
             | Self::Deserialization { record, .. }
-            | Self::OutputSerializer { record, .. }
+            | Self::Validation { record, .. }
             | Self::SchemaRegistry { record, .. } => record,
         }
     }
@@ -122,7 +124,7 @@ impl RecordError {
             Self::Deserialization { part, .. }
             | Self::WireFormat { part, .. }
             | Self::FormatMismatch { part, .. }
-            | Self::OutputSerializer { part, .. }
+            | Self::Validation { part, .. }
             | Self::SchemaRegistry { part, .. } => Some(*part),
         }
     }
@@ -130,7 +132,7 @@ impl RecordError {
     /// A decode failure of a record's key or value, as the consumer reports it.
     pub(crate) fn decode(record: RecordId, part: Part, format: Format, error: DecodeError) -> Self {
         if error.is_rejection() {
-            Self::OutputSerializer {
+            Self::Validation {
                 record,
                 part,
                 error,
@@ -154,29 +156,30 @@ impl RecordError {
 
 /// Everything that can go wrong reading a Lambda Kafka event or setting up a consumer;
 /// one record's failure is a [`RecordError`], which converts into this type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// Display and Error are written out: the codec's error behind `SchemaParse` is shared
+// (`Arc`, so that the error stays `Clone`) and its `source` must be that error itself.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not a Lambda Kafka event (not JSON, or a required field is missing or
     /// of the wrong type).
-    #[error("not a Lambda Kafka event: {reason}")]
     InvalidEvent {
         /// What is wrong, with the position in the input.
         reason: String,
     },
     /// One record could not be decoded.
-    #[error(transparent)]
-    Record(#[from] RecordError),
-    /// An Avro schema given to a codec could not be parsed.
-    #[error("cannot parse the Avro schema{}: {reason}", for_part(*.part))]
-    AvroSchemaParse {
+    Record(RecordError),
+    /// A schema given to a codec could not be parsed; the codec's own error is its
+    /// `source()`. Build it with [`Error::schema_parse`].
+    SchemaParse {
         /// The key or the value, when known.
         part: Option<Part>,
-        /// The parser's reason.
-        reason: String,
+        /// The schema's format.
+        format: Format,
+        /// The codec's error.
+        error: Arc<dyn std::error::Error + Send + Sync>,
     },
     /// A format that needs a schema was chosen without one.
-    #[error("{} decoded as {format} needs a schema, and none was given", subject(*.part))]
     MissingSchema {
         /// The key or the value, when known.
         part: Option<Part>,
@@ -185,11 +188,50 @@ pub enum Error {
     },
     /// A codec or consumer option cannot be honoured (a limit already fixed for the
     /// process, a schema directory that cannot be read).
-    #[error("configuration: {reason}")]
     Configuration {
         /// What is wrong.
         reason: String,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidEvent { reason } => write!(f, "not a Lambda Kafka event: {reason}"),
+            Self::Record(error) => fmt::Display::fmt(error, f),
+            Self::SchemaParse {
+                part,
+                format,
+                error,
+            } => write!(
+                f,
+                "cannot parse the {format} schema{}: {error}",
+                for_part(*part)
+            ),
+            Self::MissingSchema { part, format } => write!(
+                f,
+                "{} decoded as {format} needs a schema, and none was given",
+                subject(*part)
+            ),
+            Self::Configuration { reason } => write!(f, "configuration: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Record(error) => std::error::Error::source(error),
+            Self::SchemaParse { error, .. } => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+impl From<RecordError> for Error {
+    fn from(error: RecordError) -> Self {
+        Self::Record(error)
+    }
 }
 
 fn part_suffix(part: Option<Part>) -> String {
@@ -225,12 +267,12 @@ pub enum ErrorKind {
     FormatMismatch,
     /// [`RecordError::Deserialization`].
     Deserialization,
-    /// [`RecordError::OutputSerializer`].
-    OutputSerializer,
+    /// [`RecordError::Validation`].
+    Validation,
     /// [`RecordError::SchemaRegistry`].
     SchemaRegistry,
-    /// [`Error::AvroSchemaParse`].
-    AvroSchemaParse,
+    /// [`Error::SchemaParse`].
+    SchemaParse,
     /// [`Error::MissingSchema`].
     MissingSchema,
     /// [`Error::Configuration`].
@@ -240,7 +282,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// The kebab-case name: `invalid-event`, `invalid-record`, `wire-format`,
     /// `format-mismatch`, `deserialization`, `output-serializer`, `schema-registry`,
-    /// `avro-schema-parse`, `missing-schema`, `configuration`.
+    /// `schema-parse`, `missing-schema`, `configuration`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -249,9 +291,9 @@ impl ErrorKind {
             Self::WireFormat => "wire-format",
             Self::FormatMismatch => "format-mismatch",
             Self::Deserialization => "deserialization",
-            Self::OutputSerializer => "output-serializer",
+            Self::Validation => "output-serializer",
             Self::SchemaRegistry => "schema-registry",
-            Self::AvroSchemaParse => "avro-schema-parse",
+            Self::SchemaParse => "schema-parse",
             Self::MissingSchema => "missing-schema",
             Self::Configuration => "configuration",
         }
@@ -271,7 +313,7 @@ impl Error {
         match self {
             Self::InvalidEvent { .. } => ErrorKind::InvalidEvent,
             Self::Record(error) => error.kind(),
-            Self::AvroSchemaParse { .. } => ErrorKind::AvroSchemaParse,
+            Self::SchemaParse { .. } => ErrorKind::SchemaParse,
             Self::MissingSchema { .. } => ErrorKind::MissingSchema,
             Self::Configuration { .. } => ErrorKind::Configuration,
         }
@@ -283,7 +325,7 @@ impl Error {
         match self {
             Self::Record(error) => Some(error.record()),
             Self::InvalidEvent { .. }
-            | Self::AvroSchemaParse { .. }
+            | Self::SchemaParse { .. }
             | Self::MissingSchema { .. }
             | Self::Configuration { .. } => None,
         }
@@ -294,7 +336,7 @@ impl Error {
     pub fn part(&self) -> Option<Part> {
         match self {
             Self::Record(error) => error.part(),
-            Self::AvroSchemaParse { part, .. } | Self::MissingSchema { part, .. } => *part,
+            Self::SchemaParse { part, .. } | Self::MissingSchema { part, .. } => *part,
             Self::InvalidEvent { .. } | Self::Configuration { .. } => None,
         }
     }
@@ -305,6 +347,20 @@ impl Error {
         match self {
             Self::Record(error) => Some(error),
             _ => None,
+        }
+    }
+
+    /// A schema of `format` that could not be parsed, with the codec's own error as the
+    /// source (for codec crates).
+    pub fn schema_parse(
+        part: Option<Part>,
+        format: Format,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::SchemaParse {
+            part,
+            format,
+            error: Arc::new(source),
         }
     }
 

@@ -39,7 +39,7 @@ impl<'a, K: Lend, V: Lend> Lent<'a, K, V> {
     ///
     /// # Errors
     /// The key codec's failure, as [`RecordError::Deserialization`] (or
-    /// [`RecordError::OutputSerializer`] for a rejection), naming the record.
+    /// [`RecordError::Validation`] for a rejection), naming the record.
     pub fn key<T: Deserialize<'a>>(&self) -> Result<Option<T>, RecordError> {
         self.decode(self.consumer.key_codec(), self.key, Part::Key)
     }
@@ -48,7 +48,7 @@ impl<'a, K: Lend, V: Lend> Lent<'a, K, V> {
     ///
     /// # Errors
     /// The value codec's failure, as [`RecordError::Deserialization`] (or
-    /// [`RecordError::OutputSerializer`] for a rejection), naming the record.
+    /// [`RecordError::Validation`] for a rejection), naming the record.
     pub fn value<T: Deserialize<'a>>(&self) -> Result<Option<T>, RecordError> {
         self.decode(self.consumer.value_codec(), self.value, Part::Value)
     }

@@ -1,6 +1,6 @@
 //! Validation ("output parsing"): after a codec decodes a key or value, turn it into your
 //! domain type or reject it. A rejection is that record's
-//! [`RecordError::OutputSerializer`](crate::RecordError::OutputSerializer) with the validator's
+//! [`RecordError::Validation`](crate::RecordError::Validation) with the validator's
 //! messages.
 //!
 //! ```

@@ -125,7 +125,7 @@ fn validation_failures_for_key_and_value() {
     let results: Vec<_> = consumer.records(&event).collect();
     assert_eq!(results[0].as_ref().unwrap().value, Some(Amount(10)));
     let key_err = results[1].as_ref().unwrap_err();
-    assert_eq!(key_err.kind(), ErrorKind::OutputSerializer);
+    assert_eq!(key_err.kind(), ErrorKind::Validation);
     assert_eq!(key_err.part(), Some(Part::Key));
     assert_eq!(
         key_err.to_string(),

@@ -252,7 +252,7 @@ fn rejection_is_an_output_serializer_error() {
         .next()
         .unwrap()
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::OutputSerializer);
+    assert_eq!(err.kind(), ErrorKind::Validation);
     assert_eq!(err.kind().as_str(), "output-serializer");
     assert_eq!(
         err.to_string(),
@@ -262,15 +262,24 @@ fn rejection_is_an_output_serializer_error() {
 
 #[test]
 fn schema_errors_messages() {
-    let err = Error::AvroSchemaParse {
-        part: Some(Part::Value),
-        reason: "unknown type `Strng`".into(),
-    };
-    assert_eq!(err.kind().as_str(), "avro-schema-parse");
+    /// A codec crate's own schema error.
+    #[derive(Debug)]
+    struct Unknown;
+    impl std::fmt::Display for Unknown {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("unknown type `Strng`")
+        }
+    }
+    impl std::error::Error for Unknown {}
+    let err = Error::schema_parse(Some(Part::Value), Format::Avro, Unknown);
+    assert_eq!(err.kind().as_str(), "schema-parse");
     assert_eq!(
         err.to_string(),
         "cannot parse the Avro schema of the value: unknown type `Strng`"
     );
+    // The codec's error is the source, to downcast to its own type.
+    let source = std::error::Error::source(&err).unwrap();
+    assert!(source.downcast_ref::<Unknown>().is_some());
     let err = Error::MissingSchema {
         part: Some(Part::Key),
         format: Format::Avro,

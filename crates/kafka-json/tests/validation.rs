@@ -61,7 +61,7 @@ fn garde_rejections_for_key_and_value() {
         5
     );
     let value = results[1].as_ref().unwrap_err();
-    assert_eq!(value.kind(), ErrorKind::OutputSerializer);
+    assert_eq!(value.kind(), ErrorKind::Validation);
     assert_eq!(value.part(), Some(Part::Value));
     assert_eq!(
         value.to_string(),

@@ -78,8 +78,8 @@ pub mod avro {
     }
     #[doc(inline)]
     pub use kafka_avro::{
-        Avro, AvroGeneric, AvroJson, AvroSchemas, AvroSchemasBuilder, DEFAULT_MAX_ALLOCATION,
-        SchemaStore, Value,
+        Avro, AvroGeneric, AvroJson, AvroSchemaError, AvroSchemas, AvroSchemasBuilder,
+        DEFAULT_MAX_ALLOCATION, SchemaStore, Value,
     };
 }
 
