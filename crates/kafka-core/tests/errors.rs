@@ -38,17 +38,24 @@ fn invalid_event_messages() {
         "not a Lambda Kafka event: missing field `records` at line 1 column 14"
     );
 
-    // Numeric text is a number (older AWS samples write it so); other text names the field.
-    let err = KafkaEvent::from_str(
-        r#"{"records":{"t-0":[{"topic":"t","partition":"zero","offset":1}]}}"#,
+    // Numeric text is a number (older AWS samples write it so); other text names the field,
+    // and fails that record alone, under its group's name.
+    let event = KafkaEvent::from_str(
+        r#"{"records":{"t-0":[{"topic":"t","partition":"zero","offset":1,"timestamp":1}]}}"#,
     )
-    .unwrap_err();
+    .unwrap();
+    let err = KafkaConsumer::new()
+        .records(&event)
+        .next()
+        .unwrap()
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a Lambda Kafka event: partition is text that is not an integer (4 characters) at line 1 column 50"
+        "topic \"t\", partition 0, offset 1: invalid record: partition is text that is not an integer (4 characters)"
     );
-    assert_eq!(err.record(), None);
     assert_eq!(err.part(), None);
+    // An offset is what names a record in the partial batch response: without one the
+    // event cannot be read.
     let err =
         KafkaEvent::from_str(r#"{"records":{"t-0":[{"topic":"t","partition":0,"offset":[1]}]}}"#)
             .unwrap_err();
@@ -71,7 +78,7 @@ fn invalid_event_messages() {
     let err = KafkaEvent::from_str(r#"[{"topic":"t","offset":1}]"#).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a Lambda Kafka event: missing field `partition` at line 1 column 25"
+        "not a Lambda Kafka event: item 0: partition is missing, and it has no eventSourceKey to name its topic and partition at line 1 column 26"
     );
 
     let err = KafkaEvent::from_slice(b"{\"records\":{\"t\xff-0\":[]}}").unwrap_err();

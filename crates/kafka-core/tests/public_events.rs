@@ -76,12 +76,17 @@ fn partition_and_offset_as_numeric_text() {
         err.to_string(),
         "not a Lambda Kafka event: offset is text that is not an integer (7 characters) at line 1 column 104"
     );
+    // A partition out of range fails its record alone, reported under its group.
     let json = one_record(r#""partition":"99999999999","offset":1,"timestamp":1"#);
-    let err = KafkaEvent::from_str(&json).unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("not a Lambda Kafka event: partition is beyond the i32 range"),
-        "{err}"
+    let event = KafkaEvent::from_str(&json).unwrap();
+    let err = KafkaConsumer::new()
+        .records(&event)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "topic \"mytopic\", partition 0, offset 1: invalid record: partition is beyond the i32 range"
     );
 }
 
@@ -156,4 +161,83 @@ fn text_and_bytes_codecs_do_not_read_schema_ids() {
     assert_eq!(record.value.as_deref(), Some(&b"ok"[..]));
     let record = KafkaConsumer::new().records(&event).next().unwrap();
     assert_eq!(record.unwrap().value.as_deref(), Some("ok"));
+}
+
+#[test]
+fn a_pipes_record_without_a_topic_takes_it_from_its_event_source_key() {
+    // The topic's name has a dash of its own: the partition is after the last one.
+    let json = r#"[{"eventSource":"aws:kafka","eventSourceKey":"orders-eu-3",
+        "partition":3,"offset":7,"timestamp":1,"value":"eA=="},
+        {"eventSource":"aws:kafka","eventSourceKey":"orders-eu-3",
+        "offset":8,"timestamp":1,"value":"eQ=="}]"#;
+    let event = KafkaEvent::from_str(json).unwrap();
+    let records: Vec<_> = KafkaConsumer::new()
+        .records(&event)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(records.len(), 2);
+    for record in &records {
+        assert_eq!((record.topic(), record.partition()), ("orders-eu", 3));
+    }
+    assert_eq!(records[1].value.as_deref(), Some("y"));
+    assert_eq!(event.partitions().next().unwrap().0, "orders-eu-3");
+
+    // Without the key there is nothing to name it by: the event cannot be read.
+    let json = r#"[{"eventSource":"aws:kafka","partition":3,"offset":7,"timestamp":1}]"#;
+    let err = KafkaEvent::from_str(json).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a Lambda Kafka event: item 0: topic is missing, and it has no eventSourceKey to name its topic and partition at line 1 column 68"
+    );
+}
+
+#[test]
+fn an_event_source_mapping_record_with_a_bad_coordinate_fails_alone_under_its_group() {
+    // Its group names topic and partition, but a record of this shape takes nothing from
+    // it: the record fails, reported under the group, and its neighbours decode.
+    let json = r#"{"eventSource":"aws:kafka","records":{"orders-0":[
+        {"topic":"orders","partition":0,"offset":1,"timestamp":1,"value":"YQ=="},
+        {"partition":0,"offset":2,"timestamp":1,"value":"Yg=="},
+        {"topic":"orders","partition":"zero","offset":3,"timestamp":1,"value":"Yw=="},
+        {"topic":["orders"],"partition":0,"offset":4,"timestamp":1,"value":"ZA=="},
+        {"topic":"orders","partition":0,"offset":5,"timestamp":1,"value":"ZQ=="}]}}"#;
+    let event = KafkaEvent::from_str(json).unwrap();
+    let results: Vec<_> = KafkaConsumer::new().records(&event).collect();
+    let messages: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            Ok(record) => format!("ok {}", record.offset()),
+            Err(e) => format!("{}: {e}", e.kind()),
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "ok 1",
+            "invalid-record: topic \"orders\", partition 0, offset 2: invalid record: topic is missing",
+            "invalid-record: topic \"orders\", partition 0, offset 3: invalid record: partition is text that is not an integer (4 characters)",
+            "invalid-record: topic \"orders\", partition 0, offset 4: invalid record: topic is a list, not text",
+            "ok 5",
+        ]
+    );
+    // The partial batch response names them as Lambda does.
+    let failed = results[1].as_ref().unwrap_err().record();
+    assert_eq!(failed.topic_partition(), "orders-0");
+    // And the raw record says what is wrong.
+    let raw = event.records().nth(1).unwrap();
+    assert_eq!(raw.problem().unwrap().reason, "topic is missing");
+
+    // A record without an offset cannot be named: the event cannot be read.
+    let json = r#"{"records":{"orders-0":[{"topic":"orders","partition":0,"timestamp":1}]}}"#;
+    let err = KafkaEvent::from_str(json).unwrap_err();
+    assert!(err.to_string().contains("missing field `offset`"), "{err}");
+    // Nor one whose group's name does not give its missing coordinates.
+    let json = r#"{"records":{"orders":[{"partition":0,"offset":9,"timestamp":1}]}}"#;
+    let err = KafkaEvent::from_str(json).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "not a Lambda Kafka event: the record at offset 9 has no coordinates (topic is missing), and \"orders\" does not give them"
+        ),
+        "{err}"
+    );
 }

@@ -66,15 +66,30 @@ impl<'de> Visitor<'de> for EventVisitor {
                 event.event_source_arn = item.event_source_arn;
                 event.bootstrap_servers = item.bootstrap_servers;
             }
-            let group = item
-                .event_source_key
-                .unwrap_or_else(|| Cow::Owned(item.record.topic_partition()));
+            let mut record = item.record;
+            let group = match item.event_source_key {
+                Some(key) => {
+                    record
+                        .settle(&key, true)
+                        .map_err(|e| de::Error::custom(format_args!("item {index}: {e}")))?;
+                    key
+                }
+                None if record.topic.is_ok() && record.partition.is_ok() => {
+                    Cow::Owned(record.topic_partition())
+                }
+                None => {
+                    let reason = record.problem().map_or("", |p| p.reason);
+                    return Err(de::Error::custom(format_args!(
+                        "item {index}: {reason}, and it has no eventSourceKey to name its topic and partition"
+                    )));
+                }
+            };
             // Pipes lists a batch partition by partition; look back for the group.
             match event.records.iter_mut().rev().find(|g| g.name == group) {
-                Some(known) => known.push(item.record),
+                Some(known) => known.push(record),
                 None => event
                     .records
-                    .push(PartitionRecords::new(group, vec![item.record])),
+                    .push(PartitionRecords::new(group, vec![record])),
             }
             index += 1;
         }
@@ -187,7 +202,10 @@ where
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut groups = Vec::with_capacity(map.size_hint().unwrap_or(4));
             while let Some(name) = map.next_key_seed(Name)? {
-                let records = map.next_value::<Vec<RawRecord<'de>>>()?;
+                let mut records = map.next_value::<Vec<RawRecord<'de>>>()?;
+                for record in &mut records {
+                    record.settle(&name, false).map_err(de::Error::custom)?;
+                }
                 groups.push(PartitionRecords { name, records });
             }
             Ok(groups)
@@ -229,12 +247,29 @@ impl<'de> Visitor<'de> for Name {
 
 // --- Record fields (the `deserialize_with` and `default` functions of `RawRecord`) ----
 
-pub(super) fn topic<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Cow<'a, str>, D::Error> {
-    Name.deserialize(d)
+#[allow(clippy::unnecessary_wraps)] // serde's `default` wants the field's type.
+pub(super) fn missing_topic<'a>() -> Lenient<Cow<'a, str>> {
+    Err("topic is missing".into())
 }
 
-pub(super) fn partition<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
-    lenient::integer(d, "partition")
+pub(super) fn topic<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<Cow<'a, str>>, D::Error> {
+    let text = Read(Text {
+        field: "topic",
+        what: "text",
+    })
+    .deserialize(d)?;
+    Ok(text.and_then(|topic| topic.ok_or_else(|| "topic is null, not text".into())))
+}
+
+#[allow(clippy::unnecessary_wraps)] // serde's `default` wants the field's type.
+pub(super) fn missing_partition() -> Lenient<i32> {
+    Err("partition is missing".into())
+}
+
+pub(super) fn partition<'de, D: Deserializer<'de>>(d: D) -> Result<Lenient<i32>, D::Error> {
+    Read(lenient::Integer::<i32>::named("partition")).deserialize(d)
 }
 
 pub(super) fn offset<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {

@@ -57,10 +57,17 @@ impl<'a> RawPayload<'a> {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawRecord<'a> {
-    #[serde(borrow, deserialize_with = "read::topic")]
-    pub(super) topic: Cow<'a, str>,
-    #[serde(deserialize_with = "read::partition")]
-    pub(super) partition: i32,
+    #[serde(
+        borrow,
+        default = "read::missing_topic",
+        deserialize_with = "read::topic"
+    )]
+    pub(super) topic: Lenient<Cow<'a, str>>,
+    #[serde(
+        default = "read::missing_partition",
+        deserialize_with = "read::partition"
+    )]
+    pub(super) partition: Lenient<i32>,
     #[serde(deserialize_with = "read::offset")]
     pub(super) offset: i64,
     #[serde(
@@ -92,6 +99,10 @@ pub struct RawRecord<'a> {
         deserialize_with = "read::value_metadata"
     )]
     pub(super) value_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
+    /// The topic and partition a record whose own could not be read is reported under:
+    /// its group's `"topic-partition"` name, split.
+    #[serde(skip)]
+    pub(super) reported_as: Option<Box<(Cow<'a, str>, i32)>>,
 }
 
 /// What is wrong with a record's fields, found when the event was parsed.
@@ -113,8 +124,8 @@ impl<'a> RawRecord<'a> {
         timestamp: i64,
     ) -> Self {
         Self {
-            topic: topic.into(),
-            partition,
+            topic: Ok(topic.into()),
+            partition: Ok(partition),
             offset,
             timestamp: Ok(timestamp),
             timestamp_type: Some(TimestampType::CreateTime),
@@ -123,7 +134,41 @@ impl<'a> RawRecord<'a> {
             headers: Ok(Headers::new()),
             key_schema_metadata: Ok(None),
             value_schema_metadata: Ok(None),
+            reported_as: None,
         }
+    }
+
+    /// Settles the coordinates of a record read under the group or key `name`
+    /// (`"topic-partition"`). A record of an EventBridge Pipes batch whose `topic` or
+    /// `partition` is missing or unreadable takes it from `name`, its own
+    /// `eventSourceKey` (`own`); a record of the event source mapping's shape takes
+    /// nothing from its group's name, but is reported under it and fails alone. `Err`
+    /// when the record cannot be named at all.
+    pub(super) fn settle(&mut self, name: &str, own: bool) -> Result<(), String> {
+        if self.topic.is_ok() && self.partition.is_ok() {
+            return Ok(());
+        }
+        let Some((topic, partition)) = name
+            .rsplit_once('-')
+            .and_then(|(topic, partition)| Some((topic, partition.parse::<i32>().ok()?)))
+        else {
+            let reason = self.problems().next().map_or("", |p| p.reason);
+            return Err(format!(
+                "the record at offset {} has no coordinates ({reason}), and \"{name}\" does not give them",
+                self.offset
+            ));
+        };
+        if own {
+            if self.topic.is_err() {
+                self.topic = Ok(Cow::Owned(topic.to_owned()));
+            }
+            if self.partition.is_err() {
+                self.partition = Ok(partition);
+            }
+        } else {
+            self.reported_as = Some(Box::new((Cow::Owned(topic.to_owned()), partition)));
+        }
+        Ok(())
     }
 
     /// Sets the timestamp (epoch milliseconds).
@@ -175,16 +220,26 @@ impl<'a> RawRecord<'a> {
         }
     }
 
-    /// The topic.
+    /// The topic; for a record whose `topic` field is missing or not text (see
+    /// [`RawRecord::problem`]), the topic its group names.
     #[must_use]
     pub fn topic(&self) -> &str {
-        &self.topic
+        match (&self.topic, &self.reported_as) {
+            (Ok(topic), _) => topic,
+            (Err(_), Some(reported)) => &reported.0,
+            (Err(_), None) => "",
+        }
     }
 
-    /// The partition.
+    /// The partition; for a record whose `partition` field is missing or not an integer
+    /// (see [`RawRecord::problem`]), the partition its group names.
     #[must_use]
     pub fn partition(&self) -> i32 {
-        self.partition
+        match (&self.partition, &self.reported_as) {
+            (Ok(partition), _) => *partition,
+            (Err(_), Some(reported)) => reported.1,
+            (Err(_), None) => 0,
+        }
     }
 
     /// The offset within the partition.
@@ -243,8 +298,8 @@ impl<'a> RawRecord<'a> {
         }
     }
 
-    /// The first thing wrong with the record's fields, if any: a timestamp that is missing
-    /// or not an integer, headers that are not lists of bytes, a key or value that is not
+    /// The first thing wrong with the record's fields, if any: a topic or partition that
+    /// is missing or of the wrong shape, a timestamp that is missing or not an integer, headers that are not lists of bytes, a key or value that is not
     /// text, schema metadata that is not an object of text fields.
     #[must_use]
     pub fn problem(&self) -> Option<RecordProblem<'_>> {
@@ -252,12 +307,15 @@ impl<'a> RawRecord<'a> {
     }
 
     /// Everything wrong with the record's fields, in the order [`RawRecord::problem`]
-    /// looks: timestamp, headers, key, value, key metadata, value metadata.
+    /// looks: topic, partition, timestamp, headers, key, value, key metadata, value
+    /// metadata.
     pub fn problems(&self) -> impl Iterator<Item = RecordProblem<'_>> {
         fn reason<T>(field: &Lenient<T>) -> Option<&str> {
             field.as_ref().err().map(|r| &**r)
         }
         [
+            (None, reason(&self.topic)),
+            (None, reason(&self.partition)),
             (None, reason(&self.timestamp)),
             (None, reason(&self.headers)),
             (Some(Part::Key), reason(&self.key)),
@@ -277,14 +335,14 @@ impl<'a> RawRecord<'a> {
     /// The `"topic-partition"` text Lambda uses to name the record's partition.
     #[must_use]
     pub fn topic_partition(&self) -> String {
-        format!("{}-{}", self.topic, self.partition)
+        format!("{}-{}", self.topic(), self.partition())
     }
 
     /// The same record with no borrowed data.
     #[must_use]
     pub fn into_owned(self) -> RawRecord<'static> {
         RawRecord {
-            topic: super::owned(self.topic),
+            topic: self.topic.map(super::owned),
             partition: self.partition,
             offset: self.offset,
             timestamp: self.timestamp,
@@ -298,6 +356,7 @@ impl<'a> RawRecord<'a> {
             value_schema_metadata: self
                 .value_schema_metadata
                 .map(|m| m.map(|m| Box::new(m.into_owned()))),
+            reported_as: self.reported_as.map(|r| Box::new((super::owned(r.0), r.1))),
         }
     }
 }

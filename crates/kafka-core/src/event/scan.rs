@@ -387,8 +387,8 @@ impl<'a> Scanner<'a> {
             return None;
         }
         Some(RawRecord {
-            topic: Cow::Borrowed(topic),
-            partition,
+            topic: Ok(Cow::Borrowed(topic)),
+            partition: Ok(partition),
             offset,
             timestamp: Ok(timestamp),
             timestamp_type,
@@ -397,6 +397,7 @@ impl<'a> Scanner<'a> {
             headers: Ok(headers),
             key_schema_metadata: Ok(key_meta.map(Box::new)),
             value_schema_metadata: Ok(value_meta.map(Box::new)),
+            reported_as: None,
         })
     }
 

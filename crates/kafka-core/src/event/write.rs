@@ -42,12 +42,15 @@ impl Serialize for RawRecord<'_> {
         if let Some(problem) = self.problem() {
             return Err(S::Error::custom(format_args!(
                 "record {}-{} offset {} cannot be written: {}",
-                self.topic, self.partition, self.offset, problem.reason
+                self.topic(),
+                self.partition(),
+                self.offset,
+                problem.reason
             )));
         }
         let mut s = serializer.serialize_struct("RawRecord", 10)?;
-        s.serialize_field("topic", &self.topic)?;
-        s.serialize_field("partition", &self.partition)?;
+        s.serialize_field("topic", self.topic())?;
+        s.serialize_field("partition", &self.partition())?;
         s.serialize_field("offset", &self.offset)?;
         s.serialize_field("timestamp", &self.timestamp())?;
         if let Some(kind) = &self.timestamp_type {
