@@ -12,7 +12,7 @@ use futures_util::future::BoxFuture;
 use kafka_core::{DataFormat, NamedSchema, RegisteredSchema, SchemaId};
 use serde::Deserialize;
 
-use crate::{RegistryError, SchemaRegistry};
+use crate::{RegistryError, SchemaRegistry, without_credentials};
 
 /// The media type the registry's clients ask for.
 const ACCEPT: &str = "application/vnd.schemaregistry.v1+json";
@@ -192,20 +192,6 @@ impl ConfluentBuilder {
             urls: self.urls,
             auth: self.auth,
         })
-    }
-}
-
-/// A URL as messages show it: without the `user:secret@` some write into it.
-fn without_credentials(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.split_once('/') {
-            Some((authority, path)) => format!(
-                "{scheme}://{}/{path}",
-                authority.rsplit('@').next().unwrap_or(authority)
-            ),
-            None => format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or(rest)),
-        },
-        None => url.to_owned(),
     }
 }
 

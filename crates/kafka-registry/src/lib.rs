@@ -56,6 +56,7 @@ mod confluent;
 #[cfg(feature = "glue")]
 #[cfg_attr(docsrs, doc(cfg(feature = "glue")))]
 mod glue;
+mod settings;
 
 use futures_util::future::BoxFuture;
 pub use kafka_core::{NamedSchema, RegisteredSchema, SchemaId};
@@ -67,6 +68,7 @@ pub use crate::confluent::{ConfluentBuilder, ConfluentRegistry};
 #[cfg(feature = "glue")]
 #[cfg_attr(docsrs, doc(cfg(feature = "glue")))]
 pub use crate::glue::GlueRegistry;
+pub use crate::settings::RegistrySettings;
 
 /// A schema registry: the registered schema of an id, its references fetched.
 ///
@@ -108,5 +110,19 @@ impl RegistryError {
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// A URL as messages show it: without the `user:secret@` some write into it.
+pub(crate) fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('/') {
+            Some((authority, path)) => format!(
+                "{scheme}://{}/{path}",
+                authority.rsplit('@').next().unwrap_or(authority)
+            ),
+            None => format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or(rest)),
+        },
+        None => url.to_owned(),
     }
 }

@@ -1,10 +1,12 @@
 //! Command-line arguments, per the project's fixed CLI contract.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use kafka_core::WireFormat;
 use lambda_kafka::any::FormatName;
+use lambda_kafka::registry::RegistrySettings;
 
 /// Decode captured AWS Lambda Kafka events (Amazon MSK or self-managed Kafka).
 #[derive(Debug, Parser)]
@@ -17,7 +19,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Decode every record's key and value; print one JSON line per record, in event order.
-    Decode(DecodeArgs),
+    Decode(Box<DecodeArgs>),
     /// Report each key's and value's framing (wire format, schema id, message indexes,
     /// compression) and first bytes; no schema needed.
     Inspect(InspectArgs),
@@ -79,30 +81,8 @@ pub(crate) struct DecodeArgs {
     #[arg(long, value_name = "W", value_parser = parse_wire)]
     pub(crate) value_wire_format: Option<WireFormat>,
 
-    /// A Confluent Schema Registry (comma-separated URLs tried in turn): Avro writer
-    /// schemas by id or GUID at run time; --*-schema becomes the reader schema.
-    #[arg(long, value_name = "URL")]
-    pub(crate) schema_registry: Option<String>,
-
-    /// The AWS Glue Schema Registry: writer schemas by schema-version UUID at run time,
-    /// with the AWS configuration of the environment (credentials, region,
-    /// AWS_ENDPOINT_URL_GLUE).
-    #[arg(long, conflicts_with = "schema_registry")]
-    pub(crate) glue_registry: bool,
-
-    /// The registry's credentials, USER:SECRET (a Confluent Cloud API key and secret);
-    /// SCHEMA_REGISTRY_AUTH in the environment otherwise.
-    #[arg(
-        long,
-        value_name = "USER:SECRET",
-        env = "SCHEMA_REGISTRY_AUTH",
-        hide_env_values = true
-    )]
-    pub(crate) schema_registry_auth: Option<String>,
-
-    /// The longest a schema fetch may take, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub(crate) schema_registry_timeout: f64,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 
     /// Report a failing record as a JSON line and go on (exit status 2 at the end).
     #[arg(long)]
@@ -139,15 +119,85 @@ pub(crate) enum EventSourceKind {
     SelfManaged,
 }
 
-/// The registry whose framing the mapping removes (record format SOURCE).
-#[cfg(feature = "source")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum RegistryKind {
-    /// Confluent: a `0x00` + id header is removed, the id goes in `*SchemaMetadata`.
-    Confluent,
-    /// AWS Glue: the `0x03` header is removed (a zlib payload inflated), the schema
-    /// version goes in `*SchemaMetadata`.
-    Glue,
+/// A schema registry: the same flags for `decode` and `run`, read into the library's
+/// `RegistrySettings` (credentials also from `SCHEMA_REGISTRY_AUTH` or
+/// `SCHEMA_REGISTRY_SECRET`, the variables it reads).
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArgs {
+    /// A Confluent Schema Registry (comma-separated URLs tried in turn). `decode`: Avro
+    /// writer schemas by id or GUID at run time, --*-schema becoming the reader schema.
+    /// `run`: records delivered as a mapping with this registry does with record format
+    /// SOURCE, the registry saying each id's dataFormat.
+    #[arg(long, value_name = "URL")]
+    pub(crate) schema_registry: Option<String>,
+
+    /// The AWS Glue Schema Registry instead, with the AWS configuration of the environment
+    /// (credentials, region, AWS_ENDPOINT_URL_GLUE).
+    #[arg(long, conflicts_with = "schema_registry")]
+    pub(crate) glue_registry: bool,
+
+    /// The registry's credentials, USER:SECRET (a Confluent Cloud API key and secret).
+    #[arg(
+        long,
+        value_name = "USER:SECRET",
+        env = "SCHEMA_REGISTRY_AUTH",
+        hide_env_values = true
+    )]
+    pub(crate) schema_registry_auth: Option<String>,
+
+    /// Or the AWS Secrets Manager secret (ARN or name) holding them as username and
+    /// password, as the event source mapping keeps them.
+    #[arg(
+        long,
+        value_name = "ARN",
+        env = "SCHEMA_REGISTRY_SECRET",
+        conflicts_with = "schema_registry_auth"
+    )]
+    pub(crate) schema_registry_secret: Option<String>,
+
+    /// The longest a schema fetch may take, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub(crate) schema_registry_timeout: f64,
+}
+
+impl RegistryArgs {
+    /// Whether a registry was asked for.
+    pub(crate) fn any(&self) -> bool {
+        self.schema_registry.is_some() || self.glue_registry
+    }
+
+    /// The registry's settings, or `None` without one; `Err` names the flag that is wrong.
+    pub(crate) fn settings(&self) -> Result<Option<RegistrySettings>, String> {
+        let timeout = Duration::try_from_secs_f64(self.schema_registry_timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                "--schema-registry-timeout takes a positive number of seconds".to_owned()
+            })?;
+        let settings = match (&self.schema_registry, self.glue_registry) {
+            (Some(urls), _) => RegistrySettings::confluent(urls.as_str()),
+            (None, true) => RegistrySettings::glue(),
+            (None, false) => {
+                if self.schema_registry_auth.is_some() || self.schema_registry_secret.is_some() {
+                    return Err(
+                        "--schema-registry-auth and --schema-registry-secret need --schema-registry URL"
+                            .to_owned(),
+                    );
+                }
+                return Ok(None);
+            }
+        };
+        let settings = match (&self.schema_registry_auth, &self.schema_registry_secret) {
+            (Some(pair), _) => settings
+                .basic_auth(pair)
+                .map_err(|e| format!("--schema-registry-auth: {e}"))?,
+            (None, Some(secret)) => settings
+                .basic_auth_from_secret(secret)
+                .map_err(|e| format!("--schema-registry-secret: {e}"))?,
+            (None, None) => settings,
+        };
+        Ok(Some(settings.with_timeout(timeout)))
+    }
 }
 
 #[cfg(feature = "source")]
@@ -217,26 +267,8 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) on_failure_dir: Option<PathBuf>,
 
-    /// Deliver records as a mapping with this schema registry does with record format
-    /// SOURCE: the framing removed, `keySchemaMetadata` / `valueSchemaMetadata` added.
-    #[arg(long, value_enum, value_name = "REGISTRY")]
-    pub(crate) schema_registry: Option<RegistryKind>,
-
-    /// The Confluent Schema Registry that says each id's `dataFormat` (with
-    /// `--schema-registry confluent`); AWS Glue is asked with the environment's AWS
-    /// configuration.
-    #[arg(long, value_name = "URL")]
-    pub(crate) schema_registry_url: Option<String>,
-
-    /// The registry's credentials, USER:SECRET; SCHEMA_REGISTRY_AUTH in the environment
-    /// otherwise.
-    #[arg(
-        long,
-        value_name = "USER:SECRET",
-        env = "SCHEMA_REGISTRY_AUTH",
-        hide_env_values = true
-    )]
-    pub(crate) schema_registry_auth: Option<String>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 
     /// The longest one invocation may take, in seconds; a slower one fails its batch.
     #[arg(long, value_name = "SECONDS", default_value_t = 900.0)]

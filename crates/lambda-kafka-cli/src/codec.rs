@@ -23,7 +23,7 @@ pub(crate) fn build(args: &DecodeArgs, key: bool) -> Result<AnyCodec, String> {
         schema: schema.clone(),
         message: message.clone(),
         schema_dir: args.schema_dir.clone(),
-        learn_from_registry: args.schema_registry.is_some() || args.glue_registry,
+        learn_from_registry: args.registry.any(),
     };
     AnyCodec::build(&spec).map_err(|error| match error {
         SpecError::MessageNotApplicable => {

@@ -2,12 +2,10 @@
 
 use std::io::{self, BufWriter, Read as _, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use kafka_core::{ConsumerRecord, Header, KafkaConsumer, KafkaEvent, OnFailureRecord, RecordError};
-use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -29,14 +27,17 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
 
     let input = read_event(args.event.as_deref())?;
     let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
-    if args.schema_registry.is_some() || args.glue_registry {
+    if let Some(settings) = args.registry.settings()? {
         // Fetch the writer schemas the records name, before decoding them.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the schema fetches: {e}"))?;
         runtime.block_on(async {
-            let schemas = registry(args).await?;
+            let schemas = settings
+                .cache()
+                .await
+                .map_err(|e| format!("--schema-registry: {e}"))?;
             schemas.prepare(&consumer, &event).await;
             Ok::<(), String>(())
         })?;
@@ -66,29 +67,6 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
     }
     finish(&mut out);
     Ok(if failed { EXIT_KEPT_GOING } else { 0 })
-}
-
-/// The schema cache of `--schema-registry` (with its credentials) or `--glue-registry`,
-/// with the timeout.
-async fn registry(args: &DecodeArgs) -> Result<SchemaCache, String> {
-    let timeout = Duration::try_from_secs_f64(args.schema_registry_timeout)
-        .ok()
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| "--schema-registry-timeout takes a positive number of seconds".to_owned())?;
-    let Some(urls) = &args.schema_registry else {
-        return Ok(SchemaCache::new(GlueRegistry::from_env().await).timeout(timeout));
-    };
-    let mut builder = ConfluentRegistry::builder().urls(urls);
-    if let Some(pair) = &args.schema_registry_auth {
-        builder = builder
-            .basic_auth_pair(pair)
-            .map_err(|e| format!("--schema-registry-auth: {e}"))?;
-    }
-    let registry = builder
-        .request_timeout(timeout)
-        .build()
-        .map_err(|e| format!("--schema-registry: {e}"))?;
-    Ok(SchemaCache::new(registry).timeout(timeout))
 }
 
 fn finish(out: &mut impl Write) {

@@ -41,7 +41,7 @@ fn a_target_is_required_and_only_one() {
 
 #[test]
 fn bad_options_say_what_is_wrong() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
         (
             &["--print", "--batch-size", "10001"],
             "10001 is not in 1..=10000",
@@ -59,8 +59,21 @@ fn bad_options_say_what_is_wrong() {
             "lambda-kafka: --function-timeout takes a positive number of seconds",
         ),
         (
-            &["--print", "--schema-registry-url", "http://127.0.0.1:9"],
-            "lambda-kafka: --schema-registry-url needs --schema-registry confluent",
+            &["--print", "--schema-registry-auth", "u:s"],
+            "lambda-kafka: --schema-registry-auth and --schema-registry-secret need --schema-registry URL",
+        ),
+        (
+            &["--print", "--schema-registry", "ftp://r"],
+            "lambda-kafka: --schema-registry: the schema registry URL ftp://r is not http:// or https://",
+        ),
+        (
+            &[
+                "--print",
+                "--glue-registry",
+                "--schema-registry-auth",
+                "u:s",
+            ],
+            "lambda-kafka: --schema-registry-auth: credentials are for a Confluent registry; AWS Glue uses the AWS configuration",
         ),
         (
             &["--print", "--kafka-config", "fetch.max.bytes"],

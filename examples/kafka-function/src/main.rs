@@ -21,12 +21,9 @@
 //! variables). Built with `--no-default-features`, the function reads JSON, text and
 //! bytes only, and a registry variable fails the cold start.
 
-#[cfg(feature = "registry")]
-use std::time::Duration;
-
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 #[cfg(feature = "registry")]
-use lambda_kafka::registry::{ConfluentRegistry, GlueRegistry, SchemaCache};
+use lambda_kafka::registry::{RegistrySettings, SchemaCache};
 use lambda_kafka::runtime::{self, KafkaService};
 use lambda_kafka::{ConsumerRecord, KafkaConsumer, event::WireFormat};
 use serde_json::Value;
@@ -114,49 +111,14 @@ mod tests {
     }
 }
 
-/// The schema registry the variables describe, if any.
+/// The schema registry the variables describe, if any: the library's
+/// `RegistrySettings::from_env` reads them.
 #[cfg(feature = "registry")]
 async fn schemas() -> Result<Option<SchemaCache>, String> {
-    let timeout = match var("SCHEMA_REGISTRY_TIMEOUT_MS") {
-        Some(ms) => ms.parse().map(Duration::from_millis).map_err(|_| {
-            format!("SCHEMA_REGISTRY_TIMEOUT_MS: {ms} is not a number of milliseconds")
-        })?,
-        None => lambda_kafka::registry::DEFAULT_TIMEOUT,
-    };
-    let glue = match var("GLUE_REGISTRY").as_deref() {
-        None | Some("false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(other) => return Err(format!("GLUE_REGISTRY: {other} is not true or false")),
-    };
-    let Some(urls) = var("SCHEMA_REGISTRY_URL") else {
-        return Ok(if glue {
-            Some(SchemaCache::new(GlueRegistry::from_env().await).timeout(timeout))
-        } else {
-            None
-        });
-    };
-    if glue {
-        return Err("SCHEMA_REGISTRY_URL and GLUE_REGISTRY: choose one registry".to_owned());
+    match RegistrySettings::from_env().map_err(|e| e.to_string())? {
+        Some(settings) => settings.cache().await.map(Some).map_err(|e| e.to_string()),
+        None => Ok(None),
     }
-    let mut builder = ConfluentRegistry::builder().urls(&urls);
-    if let Some(pair) = var("SCHEMA_REGISTRY_AUTH") {
-        builder = builder
-            .basic_auth_pair(&pair)
-            .map_err(|e| format!("SCHEMA_REGISTRY_AUTH: {e}"))?;
-    }
-    if let Some(secret) = var("SCHEMA_REGISTRY_SECRET") {
-        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let secrets = aws_sdk_secretsmanager::Client::new(&config);
-        builder = builder
-            .basic_auth_from_secret(&secrets, &secret)
-            .await
-            .map_err(|e| format!("SCHEMA_REGISTRY_SECRET: {e}"))?;
-    }
-    let registry = builder
-        .request_timeout(timeout)
-        .build()
-        .map_err(|e| format!("SCHEMA_REGISTRY_URL: {e}"))?;
-    Ok(Some(SchemaCache::new(registry).timeout(timeout)))
 }
 
 #[tokio::main(flavor = "current_thread")]

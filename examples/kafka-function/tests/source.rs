@@ -354,12 +354,7 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
             "2",
         ];
         if source_shape {
-            options.extend([
-                "--schema-registry",
-                "confluent",
-                "--schema-registry-url",
-                registry.url(),
-            ]);
+            options.extend(["--schema-registry", registry.url()]);
         }
         let output = run_to_end(runner(&broker, &topic, &group, port, &options));
         drop((function, emulator, guard));
@@ -440,12 +435,7 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
                     "trim-horizon",
                 ])
                 .args(["--print", "--exit-when-idle", "2"])
-                .args([
-                    "--schema-registry",
-                    "confluent",
-                    "--schema-registry-url",
-                    registry.url(),
-                ])
+                .args(["--schema-registry", registry.url()])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
             let printed = run_to_end(command);

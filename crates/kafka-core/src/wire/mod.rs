@@ -24,10 +24,12 @@ mod props;
 mod tests;
 
 pub(crate) use self::parse::{
-    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, DEFAULT_MAX_DECOMPRESSED, GLUE_COMPRESSION_NONE,
-    GLUE_COMPRESSION_ZLIB, GLUE_VERSION, KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER, WireError,
-    decompress_zlib, parse_confluent_id, parse_glue, parse_glue_index, parse_message_indexes,
+    CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, DEFAULT_MAX_DECOMPRESSED, GLUE_VERSION,
+    KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER, WireError, decompress_zlib, parse_confluent_id,
+    parse_glue, parse_glue_index, parse_message_indexes,
 };
+#[cfg(feature = "testing")]
+pub(crate) use self::parse::{GLUE_COMPRESSION_NONE, GLUE_COMPRESSION_ZLIB};
 pub(crate) use crate::framing::{
     Compression, Detect, Framing, FramingPolicy, HeaderSource, Indexes, MessageIndexes, WireFormat,
 };

@@ -25,7 +25,7 @@ use self::failure::LastAnswer;
 use self::formats::Formats;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
 use self::target::{Sent, Target};
-use crate::args::{EventSourceKind, RegistryKind, RunArgs, StartingPosition};
+use crate::args::{EventSourceKind, RunArgs, StartingPosition};
 
 /// An invocation's payload limit, as Lambda's for a synchronous invocation.
 pub(crate) const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
@@ -65,10 +65,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
         paused: HashSet::new(),
         topics: HashMap::new(),
         args,
-        registry: args.schema_registry.map(|r| match r {
-            RegistryKind::Confluent => Registry::Confluent,
-            RegistryKind::Glue => Registry::Glue,
-        }),
+        registry: match (&args.registry.schema_registry, args.registry.glue_registry) {
+            (Some(_), _) => Some(Registry::Confluent),
+            (None, true) => Some(Registry::Glue),
+            (None, false) => None,
+        },
     };
     let idle_limit = args
         .exit_when_idle
