@@ -7,8 +7,8 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kafka_core::{
-    Codec, DecodeError, Error, Format, FramingPolicy, Lend, Payload, RegisteredSchema, SchemaAware,
-    SchemaId, SchemaMetadata,
+    Codec, DataFormat, DecodeError, Error, FramingPolicy, Lend, Payload, RegisteredSchema,
+    SchemaAware, SchemaId, SchemaMetadata,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -55,8 +55,8 @@ impl AvroSchemas {
 /// What every Avro codec tells the consumer: its format, that a header is read only for
 /// a schema id its schemas know, and which ids those are.
 impl SchemaAware for AvroSchemas {
-    fn format(&self) -> Format {
-        Format::Avro
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Avro)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

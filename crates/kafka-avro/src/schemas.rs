@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use apache_avro::Schema;
-use kafka_core::{DataFormat, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId};
+use kafka_core::{DataFormat, DecodeError, Error, Payload, RegisteredSchema, SchemaId};
 
 use crate::decoder::{Decoder, Schemas};
 use crate::direct::{self, Plan};
@@ -360,7 +360,7 @@ impl AvroSchemasBuilder {
         if self.schema.is_none() && self.store.is_empty() && !self.learn {
             return Err(Error::MissingSchema {
                 part: None,
-                format: Format::Avro,
+                format: DataFormat::Avro,
             });
         }
         let effective = apache_avro::util::max_allocation_bytes(self.max_allocation);
@@ -437,7 +437,7 @@ pub struct AvroSchemaError {
 impl AvroSchemaError {
     /// The core's error for a schema that does not parse.
     pub(crate) fn error(reason: String) -> Error {
-        Error::schema_parse(None, kafka_core::Format::Avro, Self { reason })
+        Error::schema_parse(None, kafka_core::DataFormat::Avro, Self { reason })
     }
 
     /// The parser's reason.

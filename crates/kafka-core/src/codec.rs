@@ -8,7 +8,7 @@ use std::str::FromStr;
 use crate::framing::{Framing, FramingPolicy};
 use crate::redact::redact;
 use crate::registered::RegisteredSchema;
-use crate::vocab::{Format, Part, SchemaId, SchemaMetadata};
+use crate::vocab::{DataFormat, Part, SchemaId, SchemaMetadata};
 
 /// The framing of a payload that had none.
 static PLAIN: Framing = Framing::PLAIN;
@@ -110,7 +110,7 @@ pub trait Codec: Send + Sync {
     /// What the codec knows of schema registries: its format, how a header is found in
     /// front of its payloads, the writer schemas it has or learns by id. `None` (the
     /// default) for a codec that reads no schema ids: the bytes after base64 are its
-    /// payload, and its format is [`Format::Other`]. An adapter around another codec
+    /// payload, and it has no format ([`SchemaAware::format`]). An adapter around another codec
     /// returns the inner codec's.
     fn schema_aware(&self) -> Option<&dyn SchemaAware> {
         None
@@ -121,7 +121,7 @@ pub trait Codec: Send + Sync {
 /// a codec of a schema-registry format tells the consumer.
 ///
 /// ```
-/// use kafka_core::{Codec, DecodeError, Format, FramingPolicy, Payload, SchemaAware, SchemaMetadata};
+/// use kafka_core::{Codec, DataFormat, DecodeError, FramingPolicy, Payload, SchemaAware, SchemaMetadata};
 ///
 /// /// JSON text kept as it is; Confluent and Glue headers in front of it are removed.
 /// struct JsonText;
@@ -142,25 +142,28 @@ pub trait Codec: Send + Sync {
 /// }
 ///
 /// impl SchemaAware for JsonText {
-///     fn format(&self) -> Format {
-///         Format::Json
-///     }
-///
 ///     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
 ///         // JSON text never starts with a header byte.
 ///         FramingPolicy::PREFIX
 ///     }
+///
+///     fn format(&self) -> Option<DataFormat> {
+///         Some(DataFormat::Json)
+///     }
 /// }
 /// ```
 pub trait SchemaAware: Send + Sync {
-    /// The format the codec reads. The consumer names it in errors and fails a record
-    /// whose schema metadata reports another known format.
-    fn format(&self) -> Format;
-
     /// How the wire layer finds a schema-registry header in front of the codec's payloads
     /// under [`WireFormat::Auto`](crate::WireFormat::Auto), and what follows the header;
     /// `metadata` is the record's for this side.
     fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy;
+
+    /// The format the codec reads, if it is one the event can name: the consumer names it
+    /// in errors, and fails a record whose schema metadata (`dataFormat`) reports another
+    /// known format. `None` unless the codec says otherwise.
+    fn format(&self) -> Option<DataFormat> {
+        None
+    }
 
     /// Whether the codec has a writer schema for this registry id. With
     /// [`FramingPolicy::KNOWN_IDS`], a payload starting with a header byte is read as
@@ -189,11 +192,9 @@ pub trait SchemaAware: Send + Sync {
     }
 }
 
-/// The format a codec reads: [`SchemaAware::format`], or [`Format::Other`].
-pub(crate) fn format_of<C: Codec + ?Sized>(codec: &C) -> Format {
-    codec
-        .schema_aware()
-        .map_or(Format::Other, SchemaAware::format)
+/// The format a codec reads: [`SchemaAware::format`], if any.
+pub(crate) fn format_of<C: Codec + ?Sized>(codec: &C) -> Option<DataFormat> {
+    codec.schema_aware().and_then(SchemaAware::format)
 }
 
 /// A codec behind a reference or a smart pointer is the codec itself.

@@ -12,7 +12,7 @@ use crate::error::RecordError;
 use crate::event::{KafkaEvent, RawPayload, RawRecord};
 use crate::framing::{Detect, Framing, FramingPolicy, WireFormat};
 use crate::record::ConsumerRecord;
-use crate::vocab::{Format, Part, RecordId, SchemaId, SchemaMetadata};
+use crate::vocab::{DataFormat, Part, RecordId, SchemaId, SchemaMetadata};
 use crate::wire::{self, DEFAULT_MAX_DECOMPRESSED, FramingContext};
 
 /// Standard-alphabet base64 with the SIMD engine the CPU supports, read as Python's,
@@ -28,7 +28,7 @@ static BASE64: LazyLock<Simd> = LazyLock::new(|| {
 });
 
 /// A record as a consumer with key codec `K` and value codec `V` decodes it.
-pub type Decoded<'e, K, V> = ConsumerRecord<'e, <K as Codec>::Output, <V as Codec>::Output>;
+pub(crate) type Decoded<'e, K, V> = ConsumerRecord<'e, <K as Codec>::Output, <V as Codec>::Output>;
 
 /// Decodes batches of Lambda Kafka records with a key codec and a value codec.
 ///
@@ -380,13 +380,14 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
                 reason: base64_reason(&e, text.len()),
             })?;
         let received: &'b [u8] = base64;
-        let format = format_of(codec);
         let metadata = raw.schema_metadata(part);
-        check_format(format, metadata).map_err(|reported| RecordError::FormatMismatch {
-            record: RecordId::of(raw),
-            part,
-            configured: format,
-            reported: reported.clone(),
+        check_format(codec, metadata).map_err(|(configured, reported)| {
+            RecordError::FormatMismatch {
+                record: RecordId::of(raw),
+                part,
+                configured,
+                reported: reported.clone(),
+            }
         })?;
         let knows = |id: &SchemaId| codec.schema_aware().is_some_and(|a| a.knows_schema_id(id));
         let context = self.context(codec, wire_format, raw, part, &knows);
@@ -438,15 +439,21 @@ fn schema_id_header<'r>(raw: &'r RawRecord<'_>, part: Part) -> Option<&'r [u8]> 
 
 /// Checks that schema metadata does not contradict the codec's format: a codec of a known
 /// format refuses a record whose metadata reports another known one.
-fn check_format<'m>(
-    format: Format,
+fn check_format<'m, C: Codec>(
+    codec: &C,
     metadata: Option<&'m SchemaMetadata<'_>>,
-) -> Result<(), &'m crate::vocab::DataFormat> {
+) -> Result<(), (DataFormat, &'m DataFormat)> {
     let Some(reported) = metadata.and_then(SchemaMetadata::data_format) else {
         return Ok(());
     };
-    match Format::of(reported) {
-        Some(expected) if format != Format::Other && format != expected => Err(reported),
+    if !reported.is_known() {
+        return Ok(());
+    }
+    // Asked only of records whose metadata names a known format.
+    match format_of(codec) {
+        Some(configured) if configured.is_known() && configured != *reported => {
+            Err((configured, reported))
+        }
         _ => Ok(()),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::codec::DecodeError;
 use crate::redact::redact;
-use crate::vocab::{DataFormat, Format, Part, RecordId};
+use crate::vocab::{DataFormat, Part, RecordId};
 
 /// Why one record of a batch could not be decoded. It always names the record (topic,
 /// partition, offset), and the key or value when the failure is in one of them.
@@ -40,7 +40,7 @@ pub enum RecordError {
     },
     /// The record's schema metadata reports a format other than the codec's.
     #[error(
-        "{record}, {part}: format mismatch: the schema metadata says {reported} but the {part} codec reads {configured}"
+        "{record}, {part}: format mismatch: the schema metadata says {reported} but the {part} codec reads {}", configured.name()
     )]
     FormatMismatch {
         /// The record.
@@ -48,19 +48,19 @@ pub enum RecordError {
         /// The key or the value.
         part: Part,
         /// The format the codec reads.
-        configured: Format,
+        configured: DataFormat,
         /// The format the metadata reports (`dataFormat`).
         reported: DataFormat,
     },
     /// A key or value could not be decoded by its codec.
-    #[error("{record}, {part}: cannot decode{}: {error}", format_suffix(*.format))]
+    #[error("{record}, {part}: cannot decode{}: {error}", format_suffix(.format.as_ref()))]
     Deserialization {
         /// The record.
         record: RecordId,
         /// The key or the value.
         part: Part,
-        /// The codec's format.
-        format: Format,
+        /// The codec's format, when it has one ([`SchemaAware::format`](crate::SchemaAware::format)).
+        format: Option<DataFormat>,
         /// The codec's reason.
         error: DecodeError,
     },
@@ -130,7 +130,12 @@ impl RecordError {
     }
 
     /// A decode failure of a record's key or value, as the consumer reports it.
-    pub(crate) fn decode(record: RecordId, part: Part, format: Format, error: DecodeError) -> Self {
+    pub(crate) fn decode(
+        record: RecordId,
+        part: Part,
+        format: Option<DataFormat>,
+        error: DecodeError,
+    ) -> Self {
         if error.is_rejection() {
             Self::Validation {
                 record,
@@ -175,7 +180,7 @@ pub enum Error {
         /// The key or the value, when known.
         part: Option<Part>,
         /// The schema's format.
-        format: Format,
+        format: DataFormat,
         /// The codec's error.
         error: Arc<dyn std::error::Error + Send + Sync>,
     },
@@ -184,7 +189,7 @@ pub enum Error {
         /// The key or the value, when known.
         part: Option<Part>,
         /// The format that needs the schema.
-        format: Format,
+        format: DataFormat,
     },
     /// A codec or consumer option cannot be honoured (a limit already fixed for the
     /// process, a schema directory that cannot be read).
@@ -205,13 +210,15 @@ impl fmt::Display for Error {
                 error,
             } => write!(
                 f,
-                "cannot parse the {format} schema{}: {error}",
+                "cannot parse the {} schema{}: {error}",
+                format.name(),
                 for_part(*part)
             ),
             Self::MissingSchema { part, format } => write!(
                 f,
-                "{} decoded as {format} needs a schema, and none was given",
-                subject(*part)
+                "{} decoded as {} needs a schema, and none was given",
+                subject(*part),
+                format.name()
             ),
             Self::Configuration { reason } => write!(f, "configuration: {reason}"),
         }
@@ -238,11 +245,10 @@ fn part_suffix(part: Option<Part>) -> String {
     part.map(|p| format!(", {p}")).unwrap_or_default()
 }
 
-fn format_suffix(format: Format) -> String {
-    match format {
-        Format::Other => String::new(),
-        known => format!(" as {known}"),
-    }
+fn format_suffix(format: Option<&DataFormat>) -> String {
+    format
+        .map(|f| format!(" as {}", f.name()))
+        .unwrap_or_default()
 }
 
 fn subject(part: Option<Part>) -> String {
@@ -354,7 +360,7 @@ impl Error {
     /// source (for codec crates).
     pub fn schema_parse(
         part: Option<Part>,
-        format: Format,
+        format: DataFormat,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         Self::SchemaParse {

@@ -28,7 +28,7 @@
 //!
 //! | module | what it owns |
 //! |---|---|
-//! | `vocab` | the shared words: [`Part`], [`RecordId`], [`Format`], [`DataFormat`], [`TimestampType`], [`SchemaId`], [`SchemaMetadata`] |
+//! | `vocab` | the shared words: [`Part`], [`RecordId`], [`DataFormat`], [`TimestampType`], [`SchemaId`], [`SchemaMetadata`] |
 //! | `redact` | removing input that serde messages quote |
 //! | `registered` | [`RegisteredSchema`]: a writer schema as a registry returns it |
 //! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`] |
@@ -77,7 +77,7 @@ mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
 pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, SchemaAware, Utf8};
-pub use consumer::{Decoded, KafkaConsumer, WantedSchemas};
+pub use consumer::{KafkaConsumer, WantedSchemas};
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
@@ -95,4 +95,4 @@ pub use validate::Garde;
 #[cfg(feature = "validator")]
 pub use validate::Validator;
 pub use validate::{CodecExt, ParseWith, TryIntoType};
-pub use vocab::{DataFormat, Format, Part, RecordId, SchemaId, SchemaMetadata, TimestampType};
+pub use vocab::{DataFormat, Part, RecordId, SchemaId, SchemaMetadata, TimestampType};

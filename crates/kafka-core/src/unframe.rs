@@ -6,7 +6,7 @@ use crate::consumer::{Buffers, KafkaConsumer};
 use crate::error::RecordError;
 use crate::event::RawRecord;
 use crate::framing::{Framing, FramingPolicy, WireFormat};
-use crate::vocab::{Format, Part, SchemaMetadata};
+use crate::vocab::{Part, SchemaMetadata};
 
 /// A codec that decodes nothing and frames as its policy says.
 struct Policy(FramingPolicy);
@@ -24,10 +24,6 @@ impl Codec for Policy {
 }
 
 impl SchemaAware for Policy {
-    fn format(&self) -> Format {
-        Format::Other
-    }
-
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         self.0
     }

@@ -64,45 +64,6 @@ impl fmt::Display for RecordId {
     }
 }
 
-/// The serialization format a codec reads. The consumer uses it to name the format in
-/// errors, and to compare with what schema metadata reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Format {
-    /// JSON text.
-    Json,
-    /// Avro binary.
-    Avro,
-    /// Protocol Buffers binary.
-    Protobuf,
-    /// Anything else: text, raw bytes, a third party's format.
-    Other,
-}
-
-impl Format {
-    /// The format schema metadata reports under this [`DataFormat`], if it is a known one.
-    #[must_use]
-    pub fn of(reported: &DataFormat) -> Option<Self> {
-        match reported {
-            DataFormat::Avro => Some(Self::Avro),
-            DataFormat::Protobuf => Some(Self::Protobuf),
-            DataFormat::Json => Some(Self::Json),
-            DataFormat::Other(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Json => "JSON",
-            Self::Avro => "Avro",
-            Self::Protobuf => "Protobuf",
-            Self::Other => "other",
-        })
-    }
-}
-
 /// Generates a text-backed enum of known names with an `Other(String)` for the rest.
 macro_rules! named_text {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
@@ -154,8 +115,9 @@ named_text! {
 }
 
 named_text! {
-    /// The serialization format the event source mapping's schema registry reported
-    /// (`dataFormat`).
+    /// The serialization format of a key or value: what the event source mapping's schema
+    /// registry integration reports (`dataFormat`), and what a codec reads
+    /// ([`SchemaAware::format`](crate::SchemaAware::format)).
     DataFormat {
         /// `AVRO`.
         Avro = "AVRO",
@@ -285,6 +247,25 @@ impl<'a> SchemaMetadata<'a> {
     }
 }
 
+impl DataFormat {
+    /// Whether it is one of the formats the event names (`AVRO`, `PROTOBUF`, `JSON`).
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+
+    /// The name messages use: `Avro`, `Protobuf`, `JSON`, or the other text.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Avro => "Avro",
+            Self::Protobuf => "Protobuf",
+            Self::Json => "JSON",
+            Self::Other(text) => text,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,8 +278,10 @@ mod tests {
         );
         assert_eq!(TimestampType::from("NO_TIMESTAMP").as_str(), "NO_TIMESTAMP");
         assert_eq!(DataFormat::from("PROTOBUF").to_string(), "PROTOBUF");
-        assert_eq!(Format::of(&DataFormat::Json), Some(Format::Json));
-        assert_eq!(Format::of(&DataFormat::from("XML")), None);
+        assert!(DataFormat::Json.is_known());
+        assert!(!DataFormat::from("XML").is_known());
+        assert_eq!(DataFormat::Avro.name(), "Avro");
+        assert_eq!(DataFormat::from("XML").name(), "XML");
     }
 
     #[test]

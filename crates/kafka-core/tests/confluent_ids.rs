@@ -6,6 +6,7 @@
     reason = "helpers of tests: a failure is the test failing"
 )]
 
+use kafka_core::SchemaAware;
 use kafka_core::testing::wire::{
     confluent, confluent_guid, confluent_guid_protobuf, message_indexes, schema_id_header,
 };
@@ -14,7 +15,6 @@ use kafka_core::{
     Codec, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload, RecordError, SchemaId,
     SchemaMetadata, Utf8, WireFormat,
 };
-use kafka_core::{Format, SchemaAware};
 use kafka_core::{FramingPolicy, HeaderSource, Uuid};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);
@@ -57,10 +57,6 @@ impl Codec for Probe {
 }
 
 impl SchemaAware for Probe {
-    fn format(&self) -> Format {
-        Format::Other
-    }
-
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         self.policy
     }

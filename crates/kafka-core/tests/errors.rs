@@ -2,8 +2,8 @@
 
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
-    Codec, DecodeError, Error, ErrorKind, Format, KafkaConsumer, KafkaEvent, Parsed, Part, Payload,
-    RecordError, RecordId, Utf8,
+    Codec, DataFormat, DecodeError, Error, ErrorKind, KafkaConsumer, KafkaEvent, Parsed, Part,
+    Payload, RecordError, RecordId, Utf8,
 };
 use kafka_core::{FramingPolicy, SchemaAware, SchemaMetadata};
 
@@ -238,8 +238,8 @@ impl Codec for Rejecting {
 }
 
 impl SchemaAware for Rejecting {
-    fn format(&self) -> Format {
-        Format::Json
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Json)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
@@ -278,7 +278,7 @@ fn schema_errors_messages() {
         }
     }
     impl std::error::Error for Unknown {}
-    let err = Error::schema_parse(Some(Part::Value), Format::Avro, Unknown);
+    let err = Error::schema_parse(Some(Part::Value), DataFormat::Avro, Unknown);
     assert_eq!(err.kind().as_str(), "schema-parse");
     assert_eq!(
         err.to_string(),
@@ -289,7 +289,7 @@ fn schema_errors_messages() {
     assert!(source.downcast_ref::<Unknown>().is_some());
     let err = Error::MissingSchema {
         part: Some(Part::Key),
-        format: Format::Avro,
+        format: DataFormat::Avro,
     };
     assert_eq!(err.kind().as_str(), "missing-schema");
     assert_eq!(
@@ -298,7 +298,7 @@ fn schema_errors_messages() {
     );
     let err = Error::MissingSchema {
         part: None,
-        format: Format::Avro,
+        format: DataFormat::Avro,
     };
     assert_eq!(
         err.to_string(),

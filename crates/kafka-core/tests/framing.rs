@@ -7,8 +7,8 @@ use kafka_core::testing::wire::{
 };
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
-    Codec, DataFormat, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Part, Payload,
-    SchemaId, SchemaMetadata, Utf8, WireFormat,
+    Codec, DataFormat, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload, SchemaId,
+    SchemaMetadata, Utf8, WireFormat,
 };
 use kafka_core::{Compression, FramingPolicy, HeaderSource, Uuid};
 
@@ -16,12 +16,12 @@ const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d)
 
 /// A codec of a chosen format that reports what it was given.
 struct Probe {
-    format: Format,
+    format: Option<DataFormat>,
     known: Vec<SchemaId>,
 }
 
 impl Probe {
-    fn new(format: Format) -> Self {
+    fn new(format: Option<DataFormat>) -> Self {
         Self {
             format,
             known: Vec::new(),
@@ -53,16 +53,16 @@ impl Codec for Probe {
 }
 
 impl SchemaAware for Probe {
-    fn format(&self) -> Format {
-        self.format
+    fn format(&self) -> Option<DataFormat> {
+        self.format.clone()
     }
 
     /// The policy the crate's own codecs of that format give.
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         match self.format {
-            Format::Json => FramingPolicy::PREFIX,
-            Format::Avro => FramingPolicy::KNOWN_IDS,
-            Format::Protobuf => FramingPolicy::PROTOBUF,
+            Some(DataFormat::Json) => FramingPolicy::PREFIX,
+            Some(DataFormat::Avro) => FramingPolicy::KNOWN_IDS,
+            Some(DataFormat::Protobuf) => FramingPolicy::PROTOBUF,
             _ => FramingPolicy::NONE,
         }
     }
@@ -90,7 +90,7 @@ fn with_value(bytes: &[u8]) -> RecordBuilder {
 
 #[test]
 fn auto_detects_headers_for_json_and_protobuf() {
-    let json = Probe::new(Format::Json);
+    let json = Probe::new(Some(DataFormat::Json));
     assert_eq!(
         decode_value(with_value(&confluent(3, b"{}")), json, WireFormat::Auto).unwrap(),
         "confluent payload 3 None none {}"
@@ -98,7 +98,7 @@ fn auto_detects_headers_for_json_and_protobuf() {
     assert_eq!(
         decode_value(
             with_value(&glue(VERSION, b"{}", Compression::Zlib)),
-            Probe::new(Format::Json),
+            Probe::new(Some(DataFormat::Json)),
             WireFormat::Auto
         )
         .unwrap(),
@@ -107,7 +107,7 @@ fn auto_detects_headers_for_json_and_protobuf() {
     assert_eq!(
         decode_value(
             with_value(b"{}"),
-            Probe::new(Format::Json),
+            Probe::new(Some(DataFormat::Json)),
             WireFormat::Auto
         )
         .unwrap(),
@@ -116,7 +116,7 @@ fn auto_detects_headers_for_json_and_protobuf() {
     assert_eq!(
         decode_value(
             with_value(&confluent_protobuf(2, &[1, 0], b"M")),
-            Probe::new(Format::Protobuf),
+            Probe::new(Some(DataFormat::Protobuf)),
             WireFormat::Auto
         )
         .unwrap(),
@@ -125,7 +125,7 @@ fn auto_detects_headers_for_json_and_protobuf() {
     assert_eq!(
         decode_value(
             with_value(&glue_protobuf(VERSION, 2, b"M", Compression::None)),
-            Probe::new(Format::Protobuf),
+            Probe::new(Some(DataFormat::Protobuf)),
             WireFormat::Auto
         )
         .unwrap(),
@@ -140,14 +140,14 @@ fn auto_leaves_avro_and_text_alone_unless_the_id_is_known() {
     assert_eq!(
         decode_value(
             with_value(&framed),
-            Probe::new(Format::Avro),
+            Probe::new(Some(DataFormat::Avro)),
             WireFormat::Auto
         )
         .unwrap(),
         "plain payload - None none \0\0\0\0\u{1}\u{2}a"
     );
     let knowing = Probe {
-        format: Format::Avro,
+        format: Some(DataFormat::Avro),
         known: vec![SchemaId::Confluent(1)],
     };
     assert_eq!(
@@ -155,7 +155,7 @@ fn auto_leaves_avro_and_text_alone_unless_the_id_is_known() {
         "confluent payload 1 None none \u{2}a"
     );
     let knowing_glue = Probe {
-        format: Format::Avro,
+        format: Some(DataFormat::Avro),
         known: vec![SchemaId::Glue(VERSION)],
     };
     assert_eq!(
@@ -169,13 +169,9 @@ fn auto_leaves_avro_and_text_alone_unless_the_id_is_known() {
     );
     // Text and third-party formats: the bytes are the payload.
     assert!(
-        decode_value(
-            with_value(&framed),
-            Probe::new(Format::Other),
-            WireFormat::Auto
-        )
-        .unwrap()
-        .starts_with("plain payload")
+        decode_value(with_value(&framed), Probe::new(None), WireFormat::Auto)
+            .unwrap()
+            .starts_with("plain payload")
     );
 }
 
@@ -189,7 +185,7 @@ fn esm_shape_from_metadata() {
     assert_eq!(
         decode_value(
             confluent_esm.clone(),
-            Probe::new(Format::Protobuf),
+            Probe::new(Some(DataFormat::Protobuf)),
             WireFormat::Auto
         )
         .unwrap(),
@@ -199,7 +195,7 @@ fn esm_shape_from_metadata() {
     assert_eq!(
         decode_value(
             confluent_esm,
-            Probe::new(Format::Protobuf),
+            Probe::new(Some(DataFormat::Protobuf)),
             WireFormat::Confluent
         )
         .unwrap(),
@@ -208,13 +204,23 @@ fn esm_shape_from_metadata() {
     let glue_esm =
         with_value(b"\x01M").esm(Part::Value, DataFormat::Protobuf, SchemaId::Glue(VERSION));
     assert_eq!(
-        decode_value(glue_esm, Probe::new(Format::Protobuf), WireFormat::Glue).unwrap(),
+        decode_value(
+            glue_esm,
+            Probe::new(Some(DataFormat::Protobuf)),
+            WireFormat::Glue
+        )
+        .unwrap(),
         "glue metadata 5a4b1e2c-0d3f-4a5b-8c7d-9e0f1a2b3c4d Some([1]) none M"
     );
     // JSON in the ESM shape: nothing in front of the document.
     let json_esm = with_value(b"{}").esm(Part::Value, DataFormat::Json, SchemaId::Confluent(3));
     assert_eq!(
-        decode_value(json_esm, Probe::new(Format::Json), WireFormat::Auto).unwrap(),
+        decode_value(
+            json_esm,
+            Probe::new(Some(DataFormat::Json)),
+            WireFormat::Auto
+        )
+        .unwrap(),
         "confluent metadata 3 None none {}"
     );
     // Metadata with a format and no id says nothing about framing.
@@ -223,7 +229,12 @@ fn esm_shape_from_metadata() {
         SchemaMetadata::new(Some(DataFormat::Protobuf), None::<String>),
     );
     assert_eq!(
-        decode_value(raw_meta, Probe::new(Format::Protobuf), WireFormat::Auto).unwrap(),
+        decode_value(
+            raw_meta,
+            Probe::new(Some(DataFormat::Protobuf)),
+            WireFormat::Auto
+        )
+        .unwrap(),
         "plain payload - None none \u{8}\u{1}"
     );
 }
@@ -233,7 +244,7 @@ fn plain_takes_bytes_as_they_are() {
     assert_eq!(
         decode_value(
             with_value(&confluent(3, b"{}")),
-            Probe::new(Format::Json),
+            Probe::new(Some(DataFormat::Json)),
             WireFormat::Plain
         )
         .unwrap(),
@@ -276,7 +287,7 @@ fn explicit_setting_with_missing_or_bad_header() {
         ),
     ];
     for (record, wire, reason) in cases {
-        let err = decode_value(record, Probe::new(Format::Json), wire).unwrap_err();
+        let err = decode_value(record, Probe::new(Some(DataFormat::Json)), wire).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::WireFormat);
         assert_eq!(err.kind().as_str(), "wire-format");
         assert_eq!(err.part(), Some(Part::Value));
@@ -293,7 +304,8 @@ fn bad_schema_id_in_metadata() {
         Part::Value,
         SchemaMetadata::new(Some(DataFormat::Json), Some("v1-orders")),
     );
-    let err = decode_value(record, Probe::new(Format::Json), WireFormat::Auto).unwrap_err();
+    let err =
+        decode_value(record, Probe::new(Some(DataFormat::Json)), WireFormat::Auto).unwrap_err();
     assert_eq!(
         err.to_string(),
         "topic \"orders\", partition 0, offset 15, value: wire format: schemaId \"v1-orders\" in the \
@@ -305,7 +317,7 @@ fn bad_schema_id_in_metadata() {
 fn broken_protobuf_indexes_and_zlib_fail_the_record() {
     let err = decode_value(
         with_value(&confluent(2, &[0x02, 0x01, 0x00])),
-        Probe::new(Format::Protobuf),
+        Probe::new(Some(DataFormat::Protobuf)),
         WireFormat::Auto,
     )
     .unwrap_err();
@@ -314,7 +326,7 @@ fn broken_protobuf_indexes_and_zlib_fail_the_record() {
     bomb.truncate(bomb.len() - 4);
     let err = decode_value(
         with_value(&bomb),
-        Probe::new(Format::Json),
+        Probe::new(Some(DataFormat::Json)),
         WireFormat::Auto,
     )
     .unwrap_err();
@@ -333,7 +345,7 @@ fn decompression_limit_is_configurable() {
         .to_json();
     let event = KafkaEvent::from_str(&json).unwrap();
     let small = KafkaConsumer::new()
-        .value(Probe::new(Format::Json))
+        .value(Probe::new(Some(DataFormat::Json)))
         .max_decompressed_size(1024);
     let err = small.records(&event).next().unwrap().unwrap_err();
     assert!(
@@ -341,7 +353,7 @@ fn decompression_limit_is_configurable() {
             .contains("inflates to more than the limit of 1024 bytes"),
         "{err}"
     );
-    let default = KafkaConsumer::new().value(Probe::new(Format::Json));
+    let default = KafkaConsumer::new().value(Probe::new(Some(DataFormat::Json)));
     assert!(default.records(&event).next().unwrap().is_ok());
 }
 
@@ -350,24 +362,24 @@ fn format_mismatch_fails_the_record() {
     let cases = [
         (
             DataFormat::Avro,
-            Format::Json,
+            DataFormat::Json,
             "the schema metadata says AVRO but the value codec reads JSON",
         ),
         (
             DataFormat::Json,
-            Format::Protobuf,
+            DataFormat::Protobuf,
             "the schema metadata says JSON but the value codec reads Protobuf",
         ),
         (
             DataFormat::Protobuf,
-            Format::Avro,
+            DataFormat::Avro,
             "the schema metadata says PROTOBUF but the value codec reads Avro",
         ),
     ];
     for (reported, configured, message) in cases {
         let record = with_value(b"{}")
             .schema_metadata(Part::Value, SchemaMetadata::new(Some(reported), Some("1")));
-        let err = decode_value(record, Probe::new(configured), WireFormat::Auto).unwrap_err();
+        let err = decode_value(record, Probe::new(Some(configured)), WireFormat::Auto).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::FormatMismatch);
         assert_eq!(err.kind().as_str(), "format-mismatch");
         assert_eq!(
@@ -380,12 +392,12 @@ fn format_mismatch_fails_the_record() {
         Part::Value,
         SchemaMetadata::new(Some(DataFormat::Avro), None::<String>),
     );
-    assert!(decode_value(record, Probe::new(Format::Other), WireFormat::Auto).is_ok());
+    assert!(decode_value(record, Probe::new(None), WireFormat::Auto).is_ok());
     let record = with_value(b"{}").schema_metadata(
         Part::Value,
         SchemaMetadata::new(Some(DataFormat::Other("XML".into())), None::<String>),
     );
-    assert!(decode_value(record, Probe::new(Format::Json), WireFormat::Auto).is_ok());
+    assert!(decode_value(record, Probe::new(Some(DataFormat::Json)), WireFormat::Auto).is_ok());
 }
 
 #[test]
@@ -403,8 +415,8 @@ fn framing_travels_onto_the_record_for_key_and_value() {
         .to_json();
     let event = KafkaEvent::from_str(&json).unwrap();
     let consumer = KafkaConsumer::new()
-        .key(Probe::new(Format::Json))
-        .value(Probe::new(Format::Json))
+        .key(Probe::new(Some(DataFormat::Json)))
+        .value(Probe::new(Some(DataFormat::Json)))
         .key_wire_format(WireFormat::Confluent);
     let record = consumer.decode_all(&event).unwrap().remove(0);
     let key = record.key_framing().unwrap();
@@ -422,7 +434,7 @@ fn framing_travels_onto_the_record_for_key_and_value() {
     // A text key is not unframed under Auto: its bytes are the text, header and all.
     let consumer = KafkaConsumer::new()
         .key(Utf8)
-        .value(Probe::new(Format::Json));
+        .value(Probe::new(Some(DataFormat::Json)));
     let record = consumer.decode_all(&event).unwrap().remove(0);
     assert_eq!(record.key.as_deref(), Some("\0\0\0\0\u{4}\"k\""));
     assert_eq!(

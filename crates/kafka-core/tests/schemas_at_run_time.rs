@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use kafka_core::SchemaAware;
 use kafka_core::testing::wire::{confluent, confluent_guid, glue, schema_id_header};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
@@ -17,7 +18,6 @@ use kafka_core::{
     RegisteredSchema, SchemaId, SchemaMetadata, WireFormat,
 };
 use kafka_core::{Compression, FramingPolicy, Uuid};
-use kafka_core::{Format, SchemaAware};
 
 const GUID: Uuid = Uuid::from_u128(0x0f2e_e8c6_fb92_4a5a_a57e_db90_0b0e_85bc);
 const VERSION: Uuid = Uuid::from_u128(0x5a4b_1e2c_0d3f_4a5b_8c7d_9e0f_1a2b_3c4d);
@@ -55,10 +55,6 @@ impl Codec for Learning {
 }
 
 impl SchemaAware for Learning {
-    fn format(&self) -> Format {
-        Format::Other
-    }
-
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PREFIX
     }

@@ -2,7 +2,9 @@
 //! codec crate would be.
 
 use kafka_core::testing::{EventBuilder, RecordBuilder};
-use kafka_core::{Codec, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Part, Payload};
+use kafka_core::{
+    Codec, DataFormat, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Part, Payload,
+};
 use kafka_core::{FramingPolicy, SchemaAware, SchemaMetadata};
 
 /// `name=value;name=value` pairs.
@@ -44,8 +46,8 @@ impl Codec for Inspecting {
 }
 
 impl SchemaAware for Inspecting {
-    fn format(&self) -> Format {
-        Format::Avro
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Avro)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

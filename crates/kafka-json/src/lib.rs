@@ -41,7 +41,7 @@ use std::marker::PhantomData;
 
 use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
-use kafka_core::{Codec, DecodeError, Format, Lend, Payload, SchemaMetadata};
+use kafka_core::{Codec, DataFormat, DecodeError, Lend, Payload, SchemaMetadata};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -100,8 +100,8 @@ impl<T: DeserializeOwned> Codec for Json<T> {
 }
 
 impl<T: DeserializeOwned> SchemaAware for Json<T> {
-    fn format(&self) -> Format {
-        Format::Json
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Json)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

@@ -7,8 +7,7 @@ use std::sync::{Arc, RwLock};
 use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
 use kafka_core::{
-    Codec, DataFormat, DecodeError, Format, Lend, Payload, RegisteredSchema, SchemaId,
-    SchemaMetadata,
+    Codec, DataFormat, DecodeError, Lend, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -89,8 +88,8 @@ impl<T: DeserializeOwned> Codec for JsonWithSchemas<T> {
 }
 
 impl<T: DeserializeOwned> SchemaAware for JsonWithSchemas<T> {
-    fn format(&self) -> Format {
-        Format::Json
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Json)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use self::learn::Learned;
 use kafka_core::SchemaAware;
 use kafka_core::{
-    Codec, DecodeError, Error, Format, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
+    Codec, DataFormat, DecodeError, Error, Payload, RegisteredSchema, SchemaId, SchemaMetadata,
 };
 use kafka_core::{FramingPolicy, WireFormat};
 
@@ -301,8 +301,8 @@ impl Codec for ProtoDynamic {
 }
 
 impl SchemaAware for ProtoDynamic {
-    fn format(&self) -> Format {
-        Format::Protobuf
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Protobuf)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
@@ -340,8 +340,8 @@ impl Codec for ProtoJson {
 }
 
 impl SchemaAware for ProtoJson {
-    fn format(&self) -> Format {
-        Format::Protobuf
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Protobuf)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

@@ -41,7 +41,7 @@ use std::marker::PhantomData;
 
 use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
-use kafka_core::{Codec, DecodeError, Format, Payload, SchemaMetadata};
+use kafka_core::{Codec, DataFormat, DecodeError, Payload, SchemaMetadata};
 
 /// Decodes Protobuf payloads into a prost message type `M`.
 pub struct Proto<M> {
@@ -92,8 +92,8 @@ impl<M: prost::Message + Default> Codec for Proto<M> {
 }
 
 impl<M: prost::Message + Default> SchemaAware for Proto<M> {
-    fn format(&self) -> Format {
-        Format::Protobuf
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Protobuf)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

@@ -9,7 +9,9 @@ use base64::engine::general_purpose::STANDARD;
 use kafka_core::FramingPolicy;
 use kafka_core::SchemaAware;
 use kafka_core::testing::vectors::check_records;
-use kafka_core::{Codec, DecodeError, Format, KafkaConsumer, KafkaEvent, Payload, SchemaMetadata};
+use kafka_core::{
+    Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Payload, SchemaMetadata,
+};
 use kafka_protobuf::Proto;
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
 use kafka_protobuf::testing::canonical_json;
@@ -37,8 +39,8 @@ impl Codec for Canonical {
 }
 
 impl SchemaAware for Canonical {
-    fn format(&self) -> Format {
-        Format::Protobuf
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Protobuf)
     }
 
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

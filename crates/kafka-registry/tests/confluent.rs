@@ -15,13 +15,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use kafka_core::SchemaAware;
 use kafka_core::testing::wire::{confluent, confluent_guid, schema_id_header};
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
     Codec, DataFormat, DecodeError, KafkaConsumer, KafkaEvent, Payload, RegisteredSchema, SchemaId,
     SchemaMetadata,
 };
-use kafka_core::{Format, SchemaAware};
 use kafka_core::{FramingPolicy, Uuid};
 use kafka_registry::{ConfluentRegistry, Prepared, SchemaCache, SchemaRegistry};
 use kafka_vectors::registry::{Misbehave, TestRegistry};
@@ -220,10 +220,6 @@ impl Codec for Learning {
 }
 
 impl SchemaAware for Learning {
-    fn format(&self) -> Format {
-        Format::Other
-    }
-
     fn framing(&self, _: Option<&SchemaMetadata<'_>>) -> FramingPolicy {
         FramingPolicy::PREFIX
     }

@@ -17,8 +17,8 @@ use kafka_core::testing::vectors::check_records;
 use kafka_core::testing::wire::confluent_protobuf;
 use kafka_core::testing::{EventBuilder, RecordBuilder};
 use kafka_core::{
-    Codec, DecodeError, ErrorKind, Format, KafkaConsumer, KafkaEvent, Payload, RegisteredSchema,
-    SchemaId, SchemaMetadata,
+    Codec, DataFormat, DecodeError, ErrorKind, KafkaConsumer, KafkaEvent, Payload,
+    RegisteredSchema, SchemaId, SchemaMetadata,
 };
 use kafka_protobuf::dynamic::{ProtoDynamic, ProtoSchema};
 use kafka_protobuf::testing::canonical_json;
@@ -41,8 +41,8 @@ impl Codec for Canonical {
 }
 
 impl SchemaAware for Canonical {
-    fn format(&self) -> Format {
-        Format::Protobuf
+    fn format(&self) -> Option<DataFormat> {
+        Some(DataFormat::Protobuf)
     }
 
     fn framing(&self, metadata: Option<&SchemaMetadata<'_>>) -> FramingPolicy {

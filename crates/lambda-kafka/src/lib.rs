@@ -7,7 +7,7 @@
 pub mod event {
     #[doc(inline)]
     pub use kafka_core::{
-        Compression, ConsumerRecord, Decoded, EventSource, Framing, Header, HeaderSource, Headers,
+        Compression, ConsumerRecord, EventSource, Framing, Header, HeaderSource, Headers,
         KafkaBatchInfo, KafkaEvent, Lent, MessageIndexes, OnFailureRecord, Part, PartitionRecords,
         RawPayload, RawRecord, RecordId, RecordProblem, Records, RecordsInfo, RequestContext,
         ResponseContext, SchemaId, SchemaMetadata, TimestampType, Uuid, WireFormat,
@@ -41,8 +41,8 @@ pub mod codec {
     pub use kafka_core::Validator;
     #[doc(inline)]
     pub use kafka_core::{
-        Bytes, Codec, CodecExt, DataFormat, Format, FramingPolicy, Lend, NamedSchema, ParseWith,
-        Parsed, Payload, RegisteredSchema, SchemaAware, TryIntoType, Utf8,
+        Bytes, Codec, CodecExt, DataFormat, FramingPolicy, Lend, NamedSchema, ParseWith, Parsed,
+        Payload, RegisteredSchema, SchemaAware, TryIntoType, Utf8,
     };
 }
 
