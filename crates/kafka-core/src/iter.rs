@@ -70,7 +70,11 @@ impl<'e, K: Codec, V: Codec> Iterator for Records<'_, 'e, K, V> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(raw) = self.current.next() {
-                return Some(self.consumer.decode_with(raw, &mut self.buffers));
+                return Some(
+                    self.consumer
+                        .decode_with(raw, &mut self.buffers)
+                        .map_err(|e| *e),
+                );
             }
             self.current = self.groups.next()?.records().iter();
         }

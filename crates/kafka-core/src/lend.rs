@@ -223,7 +223,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
         raw: &RawRecord<'_>,
         key_buffers: &'b mut Buffers,
         value_buffers: &'b mut Buffers,
-    ) -> Result<(Option<Unframed<'b>>, Option<Unframed<'b>>), RecordError> {
+    ) -> Result<(Option<Unframed<'b>>, Option<Unframed<'b>>), Box<RecordError>> {
         fields_usable(raw)?;
         let key = self.unframe_part(
             self.key_codec(),

@@ -67,7 +67,9 @@ impl RawRecord<'_> {
             Part::Key => consumer.key_codec(),
             Part::Value => consumer.value_codec(),
         };
-        let side = consumer.unframe_part(codec, WireFormat::Auto, self, part, &mut buffers)?;
+        let side = consumer
+            .unframe_part(codec, WireFormat::Auto, self, part, &mut buffers)
+            .map_err(|e| *e)?;
         Ok(side.map(|side| (side.framing, side.bytes.to_vec())))
     }
 }

@@ -74,9 +74,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                         .map_err(|e| de::Error::custom(format_args!("item {index}: {e}")))?;
                     key
                 }
-                None if record.topic.is_ok() && record.partition.is_ok() => {
-                    Cow::Owned(record.topic_partition())
-                }
+                None if record.topic.is_ok() => Cow::Owned(record.topic_partition()),
                 None => {
                     let reason = record.problem().map_or("", |p| p.reason);
                     return Err(de::Error::custom(format_args!(

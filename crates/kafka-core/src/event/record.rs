@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::headers::Headers;
-use super::lenient::Lenient;
+use super::lenient::{Lenient, Reason};
 use super::read;
 use crate::vocab::{Part, RecordId, SchemaMetadata, TimestampType};
 
@@ -54,9 +54,67 @@ impl<'a> RawPayload<'a> {
 /// still parses;
 /// [`RawRecord::problem`] says what is wrong, and consuming it yields
 /// [`RecordError::InvalidRecord`](crate::RecordError::InvalidRecord).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawRecord<'a> {
+    /// The record's topic, or why its topic or partition could not be read.
+    pub(super) topic: Result<Cow<'a, str>, Box<Unnamed>>,
+    /// The record's partition, or its group's when its own could not be read.
+    pub(super) partition: i32,
+    pub(super) offset: i64,
+    pub(super) timestamp: Lenient<i64>,
+    pub(super) timestamp_type: Option<TimestampType>,
+    pub(super) key: Lenient<RawPayload<'a>>,
+    pub(super) value: Lenient<RawPayload<'a>>,
+    pub(super) headers: Lenient<Headers<'a>>,
+    pub(super) key_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
+    pub(super) value_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
+}
+
+/// A record whose `topic` or `partition` could not be read: why, and what is known of
+/// them (its own, or its group's once the group is known).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Unnamed {
+    reason: Reason,
+    topic: Option<String>,
+    partition: Option<i32>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawRecord<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = RecordFields::deserialize(deserializer)?;
+        let unnamed = |reason, topic, partition| {
+            Err(Box::new(Unnamed {
+                reason,
+                topic,
+                partition,
+            }))
+        };
+        let (topic, partition) = match (fields.topic, fields.partition) {
+            (Ok(topic), Ok(partition)) => (Ok(topic), partition),
+            (Err(reason), Ok(partition)) => (unnamed(reason, None, Some(partition)), partition),
+            (Err(reason), Err(_)) => (unnamed(reason, None, None), 0),
+            (Ok(topic), Err(reason)) => (unnamed(reason, Some(topic.into_owned()), None), 0),
+        };
+        Ok(Self {
+            topic,
+            partition,
+            offset: fields.offset,
+            timestamp: fields.timestamp,
+            timestamp_type: fields.timestamp_type,
+            key: fields.key,
+            value: fields.value,
+            headers: fields.headers,
+            key_schema_metadata: fields.key_schema_metadata,
+            value_schema_metadata: fields.value_schema_metadata,
+        })
+    }
+}
+
+/// A record's fields as the serde reader reads them; [`RawRecord`] keeps them more
+/// compactly (it is kept for every Kafka record of a batch).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RecordFields<'a> {
     #[serde(
         borrow,
         default = "read::missing_topic",
@@ -99,10 +157,6 @@ pub struct RawRecord<'a> {
         deserialize_with = "read::value_metadata"
     )]
     pub(super) value_schema_metadata: Lenient<Option<Box<SchemaMetadata<'a>>>>,
-    /// The topic and partition a record whose own could not be read is reported under:
-    /// its group's `"topic-partition"` name, split.
-    #[serde(skip)]
-    pub(super) reported_as: Option<Box<(Cow<'a, str>, i32)>>,
 }
 
 /// What is wrong with a record's fields, found when the event was parsed.
@@ -125,7 +179,7 @@ impl<'a> RawRecord<'a> {
     ) -> Self {
         Self {
             topic: Ok(topic.into()),
-            partition: Ok(partition),
+            partition,
             offset,
             timestamp: Ok(timestamp),
             timestamp_type: Some(TimestampType::CreateTime),
@@ -134,7 +188,6 @@ impl<'a> RawRecord<'a> {
             headers: Ok(Headers::new()),
             key_schema_metadata: Ok(None),
             value_schema_metadata: Ok(None),
-            reported_as: None,
         }
     }
 
@@ -145,28 +198,25 @@ impl<'a> RawRecord<'a> {
     /// nothing from its group's name, but is reported under it and fails alone. `Err`
     /// when the record cannot be named at all.
     pub(super) fn settle(&mut self, name: &str, own: bool) -> Result<(), String> {
-        if self.topic.is_ok() && self.partition.is_ok() {
+        let Err(unnamed) = &mut self.topic else {
             return Ok(());
-        }
+        };
         let Some((topic, partition)) = name
             .rsplit_once('-')
             .and_then(|(topic, partition)| Some((topic, partition.parse::<i32>().ok()?)))
         else {
-            let reason = self.problems().next().map_or("", |p| p.reason);
             return Err(format!(
-                "the record at offset {} has no coordinates ({reason}), and \"{name}\" does not give them",
-                self.offset
+                "the record at offset {} has no coordinates ({}), and \"{name}\" does not give them",
+                self.offset, unnamed.reason
             ));
         };
+        let topic = unnamed.topic.take().unwrap_or_else(|| topic.to_owned());
+        self.partition = unnamed.partition.unwrap_or(partition);
         if own {
-            if self.topic.is_err() {
-                self.topic = Ok(Cow::Owned(topic.to_owned()));
-            }
-            if self.partition.is_err() {
-                self.partition = Ok(partition);
-            }
+            self.topic = Ok(Cow::Owned(topic));
         } else {
-            self.reported_as = Some(Box::new((Cow::Owned(topic.to_owned()), partition)));
+            unnamed.topic = Some(topic);
+            unnamed.partition = Some(self.partition);
         }
         Ok(())
     }
@@ -224,10 +274,9 @@ impl<'a> RawRecord<'a> {
     /// [`RawRecord::problem`]), the topic its group names.
     #[must_use]
     pub fn topic(&self) -> &str {
-        match (&self.topic, &self.reported_as) {
-            (Ok(topic), _) => topic,
-            (Err(_), Some(reported)) => &reported.0,
-            (Err(_), None) => "",
+        match &self.topic {
+            Ok(topic) => topic,
+            Err(unnamed) => unnamed.topic.as_deref().unwrap_or_default(),
         }
     }
 
@@ -235,11 +284,7 @@ impl<'a> RawRecord<'a> {
     /// (see [`RawRecord::problem`]), the partition its group names.
     #[must_use]
     pub fn partition(&self) -> i32 {
-        match (&self.partition, &self.reported_as) {
-            (Ok(partition), _) => *partition,
-            (Err(_), Some(reported)) => reported.1,
-            (Err(_), None) => 0,
-        }
+        self.partition
     }
 
     /// The offset within the partition.
@@ -303,7 +348,15 @@ impl<'a> RawRecord<'a> {
     /// text, schema metadata that is not an object of text fields.
     #[must_use]
     pub fn problem(&self) -> Option<RecordProblem<'_>> {
-        self.problems().next()
+        // Asked of every record before it is decoded: most have no problem at all.
+        let sound = self.topic.is_ok()
+            && self.timestamp.is_ok()
+            && self.headers.is_ok()
+            && self.key.is_ok()
+            && self.value.is_ok()
+            && self.key_schema_metadata.is_ok()
+            && self.value_schema_metadata.is_ok();
+        if sound { None } else { self.problems().next() }
     }
 
     /// Everything wrong with the record's fields, in the order [`RawRecord::problem`]
@@ -314,8 +367,7 @@ impl<'a> RawRecord<'a> {
             field.as_ref().err().map(|r| &**r)
         }
         [
-            (None, reason(&self.topic)),
-            (None, reason(&self.partition)),
+            (None, self.topic.as_ref().err().map(|u| &*u.reason)),
             (None, reason(&self.timestamp)),
             (None, reason(&self.headers)),
             (Some(Part::Key), reason(&self.key)),
@@ -356,7 +408,6 @@ impl<'a> RawRecord<'a> {
             value_schema_metadata: self
                 .value_schema_metadata
                 .map(|m| m.map(|m| Box::new(m.into_owned()))),
-            reported_as: self.reported_as.map(|r| Box::new((super::owned(r.0), r.1))),
         }
     }
 }

@@ -388,7 +388,7 @@ impl<'a> Scanner<'a> {
         }
         Some(RawRecord {
             topic: Ok(Cow::Borrowed(topic)),
-            partition: Ok(partition),
+            partition,
             offset,
             timestamp: Ok(timestamp),
             timestamp_type,
@@ -397,7 +397,6 @@ impl<'a> Scanner<'a> {
             headers: Ok(headers),
             key_schema_metadata: Ok(key_meta.map(Box::new)),
             value_schema_metadata: Ok(value_meta.map(Box::new)),
-            reported_as: None,
         })
     }
 
