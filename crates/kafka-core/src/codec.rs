@@ -14,8 +14,9 @@ use crate::vocab::{DataFormat, Part, SchemaId, SchemaMetadata};
 static PLAIN: Framing = Framing::PLAIN;
 
 /// A key or value payload handed to a [`Codec`]: the bytes after base64 decoding and
-/// after any schema-registry header (see [`WireFormat`](crate::WireFormat)), which side of the record they
-/// are, the record's schema metadata for that side, and the framing that was found.
+/// after any schema-registry header (see [`WireFormat`](crate::WireFormat)), which side
+/// of the record they are, the record's schema metadata for that side, and the framing
+/// that was found.
 ///
 /// It is `#[non_exhaustive]` so that more can be added without breaking codecs.
 #[derive(Debug, Clone, Copy)]

@@ -302,9 +302,10 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
     }
 
     /// The schema ids the event's keys and values name that their codec wants from a
-    /// registry ([`SchemaAware::wants_schema`](crate::SchemaAware::wants_schema)), each once, in the order first met: what the
-    /// step before decoding fetches. Ids are read from the metadata, the schema-id
-    /// headers, and the first bytes of each payload (never the whole of it).
+    /// registry ([`SchemaAware::wants_schema`](crate::SchemaAware::wants_schema)), each
+    /// once, in the order first met: what the step before decoding fetches. Ids are read
+    /// from the metadata, the schema-id headers, and the first bytes of each payload
+    /// (never the whole of it).
     #[must_use]
     pub fn wanted_schemas(&self, event: &KafkaEvent<'_>) -> WantedSchemas {
         let mut wanted = WantedSchemas::default();

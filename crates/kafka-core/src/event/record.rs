@@ -344,8 +344,9 @@ impl<'a> RawRecord<'a> {
     }
 
     /// The first thing wrong with the record's fields, if any: a topic or partition that
-    /// is missing or of the wrong shape, a timestamp that is missing or not an integer, headers that are not lists of bytes, a key or value that is not
-    /// text, schema metadata that is not an object of text fields.
+    /// is missing or of the wrong shape, a timestamp that is missing or not an integer,
+    /// headers that are not lists of bytes, a key or value that is not text, schema
+    /// metadata that is not an object of text fields.
     #[must_use]
     pub fn problem(&self) -> Option<RecordProblem<'_>> {
         // Asked of every record before it is decoded: most have no problem at all.

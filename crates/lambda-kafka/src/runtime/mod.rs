@@ -137,7 +137,8 @@ where
     }
 
     /// Runs topic-partitions at the same time (the records of one partition stay in
-    /// order, one at a time). Off unless set.
+    /// order, one at a time). Off unless set. For a [`per_record`](Self::per_record)
+    /// handler; a [`batch`](Self::batch) handler has the batch to itself.
     #[must_use]
     pub fn concurrent_partitions(mut self, yes: bool) -> Self {
         self.options.concurrent_partitions = yes;
@@ -146,7 +147,8 @@ where
 
     /// Fails the whole invocation when any record fails (`errorType`
     /// `record-failures`), instead of answering with a partial batch response: for
-    /// mappings without `ReportBatchItemFailures`. Off unless set.
+    /// mappings without `ReportBatchItemFailures`. Off unless set. For a
+    /// [`per_record`](Self::per_record) handler, as above.
     #[must_use]
     pub fn fail_whole_batch(mut self, yes: bool) -> Self {
         self.options.fail_whole_batch = yes;
