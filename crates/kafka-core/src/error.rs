@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::codec::DecodeError;
+use crate::decode_error::DecodeError;
 use crate::redact::redact;
 use crate::vocab::{DataFormat, Part, RecordId};
 

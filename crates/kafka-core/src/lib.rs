@@ -32,7 +32,8 @@
 //! | `redact` | removing input that serde messages quote |
 //! | `registered` | [`RegisteredSchema`]: a writer schema as a registry returns it |
 //! | `framing` | [`WireFormat`], [`Framing`] and what it holds, the codec's [`FramingPolicy`] |
-//! | `codec` | the [`Codec`], [`SchemaAware`] and [`Lend`] traits, [`Payload`], [`DecodeError`]; [`Utf8`], [`Bytes`], [`Parsed`] |
+//! | `decode_error` | [`DecodeError`], what a codec returns when a payload is not valid |
+//! | `codec` | the [`Codec`], [`SchemaAware`] and [`Lend`] traits, [`Payload`]; [`Utf8`], [`Bytes`], [`Parsed`] |
 //! | `error` | [`RecordError`], [`Error`], [`ErrorKind`] |
 //! | `event` | the event model ([`KafkaEvent`], [`RawRecord`], [`Headers`]), its readers and writers |
 //! | `wire` | the Confluent and Glue parsers and zlib (`wire::parse`, a leaf below it), and `unframe` under a policy |
@@ -57,6 +58,7 @@ mod aws;
 mod batch;
 mod codec;
 mod consumer;
+mod decode_error;
 mod error;
 mod event;
 mod framing;
@@ -76,8 +78,9 @@ mod vocab;
 mod wire;
 
 pub use batch::{BatchItemFailure, BatchItemFailures, ItemIdentifier};
-pub use codec::{Bytes, Codec, DecodeError, Lend, Parsed, Payload, SchemaAware, Utf8};
+pub use codec::{Bytes, Codec, Lend, Parsed, Payload, SchemaAware, Utf8};
 pub use consumer::{KafkaConsumer, WantedSchemas};
+pub use decode_error::DecodeError;
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,

@@ -32,6 +32,11 @@ use crate::vocab::{DataFormat, Part, SchemaId, SchemaMetadata, TimestampType};
 
 pub mod vectors;
 pub mod wire;
+// The wire parsers' unit tests, beside the writers they read back.
+#[cfg(test)]
+mod wire_props;
+#[cfg(test)]
+mod wire_tests;
 
 /// Writes a value as payload bytes, the way a producer would.
 pub trait Encoder<T: ?Sized> {

@@ -1,8 +1,9 @@
 //! A record's key or value unframed without a codec, as the consumer would unframe it for
 //! a codec of a given framing policy: for tools that report framing instead of decoding.
 
-use crate::codec::{Codec, DecodeError, Payload, SchemaAware};
+use crate::codec::{Codec, Payload, SchemaAware};
 use crate::consumer::{Buffers, KafkaConsumer};
+use crate::decode_error::DecodeError;
 use crate::error::RecordError;
 use crate::event::RawRecord;
 use crate::framing::{Framing, FramingPolicy, WireFormat};

@@ -22,7 +22,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::codec::{Codec, DecodeError, Payload, SchemaAware};
+use crate::codec::{Codec, Payload, SchemaAware};
+use crate::decode_error::DecodeError;
 
 /// Validation steps on any codec.
 pub trait CodecExt: Codec + Sized {

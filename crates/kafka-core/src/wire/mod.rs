@@ -18,10 +18,6 @@
 use std::fmt;
 
 mod parse;
-#[cfg(test)]
-mod props;
-#[cfg(test)]
-mod tests;
 
 pub(crate) use self::parse::{
     CONFLUENT_GUID_MAGIC, CONFLUENT_MAGIC, DEFAULT_MAX_DECOMPRESSED, GLUE_VERSION,
@@ -30,6 +26,8 @@ pub(crate) use self::parse::{
 };
 #[cfg(feature = "testing")]
 pub(crate) use self::parse::{GLUE_COMPRESSION_NONE, GLUE_COMPRESSION_ZLIB};
+#[cfg(test)]
+pub(crate) use self::parse::{MAX_MESSAGE_INDEXES, parse_confluent};
 pub(crate) use crate::framing::{
     Compression, Detect, Framing, FramingPolicy, HeaderSource, Indexes, MessageIndexes, WireFormat,
 };

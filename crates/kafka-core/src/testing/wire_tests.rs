@@ -1,12 +1,12 @@
 //! The wire parsers: each framing valid, truncated, malformed; message-index paths; zlib
 //! limits.
 
-use super::parse::{
-    DEFAULT_MAX_DECOMPRESSED, MAX_MESSAGE_INDEXES, decompress_zlib, parse_confluent, parse_glue,
-    parse_glue_index, parse_message_indexes,
-};
 use crate::testing::wire::{
     confluent, confluent_protobuf, glue, glue_index, glue_protobuf, message_indexes, zlib,
+};
+use crate::wire::{
+    DEFAULT_MAX_DECOMPRESSED, MAX_MESSAGE_INDEXES, decompress_zlib, parse_confluent, parse_glue,
+    parse_glue_index, parse_message_indexes,
 };
 use uuid::Uuid;
 

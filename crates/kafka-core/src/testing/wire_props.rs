@@ -1,12 +1,12 @@
 //! Property tests: no byte string makes a wire parser panic, and written paths read back.
 
-use super::FramingContext;
-use super::parse::{
-    decompress_zlib, parse_confluent, parse_glue, parse_glue_index, parse_message_indexes,
-};
 use crate::framing::{FramingPolicy, WireFormat};
 use crate::testing::wire::{glue_index, message_indexes};
 use crate::vocab::{DataFormat, SchemaMetadata};
+use crate::wire::FramingContext;
+use crate::wire::{
+    decompress_zlib, parse_confluent, parse_glue, parse_glue_index, parse_message_indexes,
+};
 use proptest::prelude::*;
 
 /// Bytes that often start like a header, so the deeper branches are reached.
@@ -66,7 +66,7 @@ proptest! {
             max_decompressed: 4096,
         };
         let mut scratch = Vec::new();
-        if let Ok((framing, rest)) = super::unframe(&bytes, &context, &mut scratch) {
+        if let Ok((framing, rest)) = crate::wire::unframe(&bytes, &context, &mut scratch) {
             prop_assert!(framing.wire_format() != WireFormat::Auto);
             prop_assert!(rest.len() <= 4096.max(bytes.len()));
         }
