@@ -278,19 +278,23 @@ fn examples() -> Result<(), String> {
 
 fn powerset() -> Result<(), String> {
     for package in PACKAGES {
-        cargo(
-            &[
-                "hack",
-                "check",
-                "--package",
-                package,
-                "--feature-powerset",
-                "--depth",
-                "2",
-                "--no-dev-deps",
-            ],
-            &[],
-        )?;
+        let mut args = vec![
+            "hack",
+            "check",
+            "--package",
+            package,
+            "--feature-powerset",
+            "--depth",
+            "2",
+            "--no-dev-deps",
+        ];
+        // The facade's `registry` is what `confluent-registry` and `glue-registry` turn
+        // on, with no code of its own beyond theirs: its combinations would repeat theirs
+        // (kafka-registry's own powerset checks it without a client).
+        if *package == "lambda-kafka" {
+            args.extend(["--exclude-features", "registry"]);
+        }
+        cargo(&args, &[])?;
     }
     Ok(())
 }
