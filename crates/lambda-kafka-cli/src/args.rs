@@ -147,12 +147,7 @@ pub(crate) struct RegistryArgs {
 
     /// Or the AWS Secrets Manager secret (ARN or name) holding them as username and
     /// password, as the event source mapping keeps them.
-    #[arg(
-        long,
-        value_name = "ARN",
-        env = "SCHEMA_REGISTRY_SECRET",
-        conflicts_with = "schema_registry_auth"
-    )]
+    #[arg(long, value_name = "ARN", env = "SCHEMA_REGISTRY_SECRET")]
     pub(crate) schema_registry_secret: Option<String>,
 
     /// The longest a schema fetch may take, in seconds.
@@ -177,18 +172,18 @@ impl RegistryArgs {
         let settings = match (&self.schema_registry, self.glue_registry) {
             (Some(urls), _) => RegistrySettings::confluent(urls.as_str()),
             (None, true) => RegistrySettings::glue(),
-            (None, false) => {
-                if self.schema_registry_auth.is_some() || self.schema_registry_secret.is_some() {
-                    return Err(
-                        "--schema-registry-auth and --schema-registry-secret need --schema-registry URL"
-                            .to_owned(),
-                    );
-                }
-                return Ok(None);
-            }
+            // Credentials alone may come from the environment of a shell that also runs
+            // commands without a registry: they are not used, and not a mistake.
+            (None, false) => return Ok(None),
         };
         let settings = match (&self.schema_registry_auth, &self.schema_registry_secret) {
-            (Some(pair), _) => settings
+            (Some(_), Some(_)) => {
+                return Err(
+                    "--schema-registry-auth and --schema-registry-secret (or SCHEMA_REGISTRY_AUTH and SCHEMA_REGISTRY_SECRET): choose one"
+                        .to_owned(),
+                );
+            }
+            (Some(pair), None) => settings
                 .basic_auth(pair)
                 .map_err(|e| format!("--schema-registry-auth: {e}"))?,
             (None, Some(secret)) => settings

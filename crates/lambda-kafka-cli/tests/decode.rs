@@ -281,3 +281,35 @@ fn an_on_failure_record_is_read_as_the_event_it_holds() {
         "lambda-kafka: standard input (the on-failure record's payload): not a Lambda Kafka event: invalid type: integer, expected an object of \"topic-partition\" record lists at line 1 column 13"
     );
 }
+
+/// Registry credentials in the environment do not ask for a registry: a shell that exports
+/// them still decodes events that need none.
+#[test]
+fn registry_credentials_alone_change_nothing() {
+    let event = EventBuilder::msk()
+        .record(RecordBuilder::new("t", 0, 1).value(b"v"))
+        .to_json();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
+        .args(["decode", "-"])
+        .env("SCHEMA_REGISTRY_AUTH", "user:secret")
+        .env(
+            "SCHEMA_REGISTRY_SECRET",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:sr",
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(event.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(lines(&output)[0]["value"], "v");
+}

@@ -59,12 +59,20 @@ fn bad_options_say_what_is_wrong() {
             "lambda-kafka: --function-timeout takes a positive number of seconds",
         ),
         (
-            &["--print", "--schema-registry-auth", "u:s"],
-            "lambda-kafka: --schema-registry-auth and --schema-registry-secret need --schema-registry URL",
-        ),
-        (
             &["--print", "--schema-registry", "ftp://r"],
             "lambda-kafka: --schema-registry: the schema registry URL ftp://r is not http:// or https://",
+        ),
+        (
+            &[
+                "--print",
+                "--schema-registry",
+                "http://r",
+                "--schema-registry-auth",
+                "u:s",
+                "--schema-registry-secret",
+                "arn",
+            ],
+            "lambda-kafka: --schema-registry-auth and --schema-registry-secret (or SCHEMA_REGISTRY_AUTH and SCHEMA_REGISTRY_SECRET): choose one",
         ),
         (
             &[
