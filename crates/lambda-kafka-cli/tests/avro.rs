@@ -337,33 +337,23 @@ fn avro_with_the_glue_registry() {
                 .raw_base64(kafka_core::Part::Value, record["value"].as_str().unwrap()),
         );
     }
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
-        .args([
+    let output = common::run_with_env(
+        &[
             "decode",
             "--value-format",
             "avro",
             "--value-wire-format",
             "glue",
             "--glue-registry",
-        ])
-        .env("AWS_ENDPOINT_URL_GLUE", moto.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(builder.to_json().as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
+        ],
+        Some(&builder.to_json()),
+        &[
+            ("AWS_ENDPOINT_URL_GLUE", moto.endpoint()),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let lines = common::lines(&output);
     for (line, record) in lines.iter().zip(&records) {

@@ -289,27 +289,17 @@ fn registry_credentials_alone_change_nothing() {
     let event = EventBuilder::msk()
         .record(RecordBuilder::new("t", 0, 1).value(b"v"))
         .to_json();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
-        .args(["decode", "-"])
-        .env("SCHEMA_REGISTRY_AUTH", "user:secret")
-        .env(
-            "SCHEMA_REGISTRY_SECRET",
-            "arn:aws:secretsmanager:eu-west-1:1:secret:sr",
-        )
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(event.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("the binary runs");
+    let output = common::run_with_env(
+        &["decode", "-"],
+        Some(&event),
+        &[
+            ("SCHEMA_REGISTRY_AUTH", "user:secret"),
+            (
+                "SCHEMA_REGISTRY_SECRET",
+                "arn:aws:secretsmanager:eu-west-1:1:secret:sr",
+            ),
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(lines(&output)[0]["value"], "v");
 }

@@ -11,8 +11,14 @@ use serde_json::{Value, json};
 
 /// Runs `lambda-kafka` with `args`, feeding `stdin` (closed at once when `None`).
 pub(crate) fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    run_with_env(args, stdin, &[])
+}
+
+/// [`run`] with more environment variables.
+pub(crate) fn run_with_env(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-kafka"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
