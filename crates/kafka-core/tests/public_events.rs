@@ -2,7 +2,7 @@
 //! base64 with stray low bits, partitions and offsets as numeric text, and the
 //! EventBridge Pipes list of Kafka records.
 
-use kafka_core::{Bytes, EventSource, KafkaConsumer, KafkaEvent, Part, Utf8};
+use kafka_core::{Bytes, EventSource, KafkaConsumer, KafkaEvent, Part, RecordError, Utf8};
 
 /// AWS's documentation sample key: its last character carries bits past the data.
 const SAMPLE_KEY: &str = "abcDEFghiJKLmnoPQRstuVWXyz1234==";
@@ -11,6 +11,16 @@ fn one_record(fields: &str) -> String {
     format!(
         r#"{{"eventSource":"aws:kafka","records":{{"mytopic-0":[{{"topic":"mytopic",{fields}}}]}}}}"#
     )
+}
+
+/// The error of the event's first record, which must fail.
+fn first_error(json: &str) -> RecordError {
+    let event = KafkaEvent::from_str(json).expect("an event");
+    KafkaConsumer::new()
+        .records(&event)
+        .next()
+        .expect("a record")
+        .expect_err("the record fails")
 }
 
 #[test]
@@ -51,12 +61,7 @@ fn stray_low_bits_in_the_last_base64_character_decode_as_other_sdks_do() {
     assert_eq!(hex, python);
     // A character that is not base64 still fails the record.
     let json = one_record(r#""partition":0,"offset":1,"timestamp":1,"key":"ab*d""#);
-    let event = KafkaEvent::from_str(&json).unwrap();
-    let err = KafkaConsumer::new()
-        .records(&event)
-        .next()
-        .unwrap()
-        .unwrap_err();
+    let err = first_error(&json);
     assert_eq!(
         err.to_string(),
         "topic \"mytopic\", partition 0, offset 1, key: invalid record: invalid base64 (4 characters): a character that is not base64 at position 2"
@@ -78,12 +83,7 @@ fn partition_and_offset_as_numeric_text() {
     );
     // A partition out of range fails its record alone, reported under its group.
     let json = one_record(r#""partition":"99999999999","offset":1,"timestamp":1"#);
-    let event = KafkaEvent::from_str(&json).unwrap();
-    let err = KafkaConsumer::new()
-        .records(&event)
-        .next()
-        .unwrap()
-        .unwrap_err();
+    let err = first_error(&json);
     assert_eq!(
         err.to_string(),
         "topic \"mytopic\", partition 0, offset 1: invalid record: partition is beyond the i32 range"
