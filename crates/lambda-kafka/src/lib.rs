@@ -110,6 +110,10 @@ pub mod protobuf {
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub mod runtime;
 
+#[cfg(feature = "opentelemetry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+pub mod telemetry;
+
 /// Writer schemas fetched by id from a schema registry at run time: the cache and the
 /// step before decoding a batch, and the Confluent and AWS Glue clients.
 #[cfg(feature = "registry")]

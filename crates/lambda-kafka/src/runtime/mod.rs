@@ -48,6 +48,9 @@
 //! `errorType` `invalid-event`; a batch handler's error fails it with the handler's own
 //! diagnostic.
 
+#[cfg(feature = "metrics")]
+mod metrics;
+mod observe;
 mod per_record;
 mod records;
 mod schemas;
@@ -67,14 +70,21 @@ pub use lambda_runtime::Error;
 pub use lambda_runtime::{Context, Diagnostic, LambdaEvent, Service};
 use serde::Serialize;
 use serde_json::value::RawValue;
+use tracing::Instrument as _;
 
+use self::observe::Invocation;
 use self::per_record::Options;
 pub use self::records::ConsumerRecords;
 use self::schemas::Schemas;
 
 /// The handler, whichever way it was given, as the service calls it: the decoded batch,
 /// the invocation's context and the options in, the response out.
-type Handler<KO, VO, R> = dyn Fn(ConsumerRecords<KO, VO>, Context, Options) -> BoxFuture<'static, Result<R, Diagnostic>>
+type Handler<KO, VO, R> = dyn Fn(
+        ConsumerRecords<KO, VO>,
+        Context,
+        Options,
+        Arc<Invocation>,
+    ) -> BoxFuture<'static, Result<R, Diagnostic>>
     + Send
     + Sync;
 
@@ -87,6 +97,7 @@ pub struct KafkaService<K: Codec, V: Codec, R> {
     consumer: Arc<KafkaConsumer<K, V>>,
     schemas: Arc<Schemas>,
     options: Options,
+    observe: Arc<observe::Settings>,
     handler: Arc<Handler<K::Output, V::Output, R>>,
 }
 
@@ -96,6 +107,7 @@ impl<K: Codec, V: Codec, R> Clone for KafkaService<K, V, R> {
             consumer: Arc::clone(&self.consumer),
             schemas: Arc::clone(&self.schemas),
             options: self.options,
+            observe: Arc::clone(&self.observe),
             handler: Arc::clone(&self.handler),
         }
     }
@@ -127,9 +139,9 @@ where
         E: fmt::Display,
     {
         let handler = Arc::new(handler);
-        Self::new(consumer, move |records, _context, options| {
+        Self::new(consumer, move |records, _context, options, seen| {
             let handler = Arc::clone(&handler);
-            Box::pin(per_record::process(records, options, move |record| {
+            Box::pin(per_record::process(records, options, seen, move |record| {
                 let work = handler(record);
                 async move { work.await.map_err(|error| error.to_string()) }
             }))
@@ -173,7 +185,7 @@ where
         Fut: Future<Output = Result<R, E>> + Send + 'static,
         E: Into<Diagnostic>,
     {
-        Self::new(consumer, move |records, context, _options| {
+        Self::new(consumer, move |records, context, _options, _seen| {
             let work = handler(records, context);
             Box::pin(async move { work.await.map_err(Into::into) })
         })
@@ -185,6 +197,7 @@ where
             ConsumerRecords<K::Output, V::Output>,
             Context,
             Options,
+            Arc<Invocation>,
         ) -> BoxFuture<'static, Result<R, Diagnostic>>
         + Send
         + Sync
@@ -194,6 +207,7 @@ where
             consumer: Arc::new(consumer),
             schemas: Arc::new(Schemas::default()),
             options: Options::default(),
+            observe: Arc::new(observe::Settings::default()),
             handler: Arc::new(handler),
         }
     }
@@ -211,6 +225,60 @@ where
         self.schemas = Arc::new(Schemas {
             cache: Some(schemas),
         });
+        self
+    }
+
+    /// The trace carriers read from each record's headers, in order of preference: the
+    /// first that holds a valid context is the record's producer context; baggage is
+    /// taken from all. Any OpenTelemetry propagator fits, with
+    /// [`DatadogPropagator`](crate::telemetry::DatadogPropagator) for Datadog's headers.
+    /// Without it, the carriers `OTEL_PROPAGATORS` names, or all of them (see
+    /// [`telemetry`](crate::telemetry)).
+    #[cfg(feature = "opentelemetry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+    #[must_use]
+    pub fn trace_carriers(
+        mut self,
+        carriers: Vec<Box<dyn opentelemetry::propagation::TextMapPropagator + Send + Sync>>,
+    ) -> Self {
+        let carriers = crate::telemetry::Carriers::new(carriers);
+        Arc::make_mut(&mut self.observe).trace.carriers = Arc::new(carriers);
+        self
+    }
+
+    /// Puts each record's key on its span as `messaging.kafka.message.key`, when the key
+    /// is text (UTF-8 without control characters). Off unless set: keys can be personal
+    /// data.
+    #[cfg(feature = "opentelemetry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+    #[must_use]
+    pub fn trace_keys(mut self, yes: bool) -> Self {
+        Arc::make_mut(&mut self.observe).trace.record_keys = yes;
+        self
+    }
+
+    /// Makes each record's span a child of its producer's span, in the producer's trace,
+    /// with the batch span as a link, as the messaging conventions allow for spans of one
+    /// message. Off unless set: record spans are children of the batch span, in the
+    /// invocation's trace, linked to their producer.
+    #[cfg(feature = "opentelemetry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+    #[must_use]
+    pub fn trace_producer_as_parent(mut self, yes: bool) -> Self {
+        Arc::make_mut(&mut self.observe).trace.parent_on_producer = yes;
+        self
+    }
+
+    /// The CloudWatch namespace of the invocation's metrics and their `service`
+    /// dimension. Without it, `POWERTOOLS_METRICS_NAMESPACE` (or `lambda-kafka`) and
+    /// `POWERTOOLS_SERVICE_NAME` (or the function's name).
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    #[must_use]
+    pub fn metrics(mut self, namespace: impl Into<String>, service: impl Into<String>) -> Self {
+        let settings = &mut Arc::make_mut(&mut self.observe).metrics;
+        settings.namespace = namespace.into();
+        settings.service = service.into();
         self
     }
 
@@ -247,31 +315,38 @@ where
         let this = self.clone();
         Box::pin(async move {
             let LambdaEvent { payload, context } = event;
-            let records = {
-                let parsed = KafkaEvent::from_str(payload.get()).map_err(|e| Diagnostic {
-                    error_type: e.kind().as_str().to_owned(),
-                    error_message: e.to_string(),
-                })?;
+            let parsed = KafkaEvent::from_str(payload.get()).map_err(|e| Diagnostic {
+                error_type: e.kind().as_str().to_owned(),
+                error_message: e.to_string(),
+            })?;
+            #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+            let mut seen = Invocation::start(&this.observe, &parsed);
+            let span = seen.span().clone();
+            let records = async {
                 this.schemas
                     .prepare(&this.consumer, &parsed, &context)
                     .await;
-                ConsumerRecords::of_event(&this.consumer, &parsed)
-            };
+                #[cfg(feature = "metrics")]
+                let started = std::time::Instant::now();
+                let records = ConsumerRecords::of_event(&this.consumer, &parsed);
+                #[cfg(feature = "metrics")]
+                seen.metrics.decoded(&records, started.elapsed());
+                records
+            }
+            .instrument(span.clone())
+            .await;
+            drop(parsed);
             drop(payload);
-            let count = records.len();
-            observe_batch(count, (this.handler)(records, context, this.options)).await
+            let seen = Arc::new(seen);
+            let result = (this.handler)(records, context, this.options, Arc::clone(&seen))
+                .instrument(span)
+                .await;
+            if let Err(diagnostic) = &result {
+                seen.batch_failed(&diagnostic.error_type);
+            }
+            #[cfg(feature = "metrics")]
+            seen.metrics.emit();
+            result
         })
     }
-}
-
-#[cfg(feature = "tracing")]
-async fn observe_batch<T>(records: usize, work: impl Future<Output = T>) -> T {
-    use tracing::Instrument as _;
-    work.instrument(tracing::info_span!("kafka_batch", records))
-        .await
-}
-
-#[cfg(not(feature = "tracing"))]
-async fn observe_batch<T>(_: usize, work: impl Future<Output = T>) -> T {
-    work.await
 }

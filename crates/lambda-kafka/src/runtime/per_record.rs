@@ -3,9 +3,13 @@
 
 use std::future::Future;
 
-use kafka_core::{BatchItemFailures, ConsumerRecord, RecordError, RecordId};
-use lambda_runtime::Diagnostic;
+use std::sync::Arc;
 
+use kafka_core::{BatchItemFailures, ConsumerRecord};
+use lambda_runtime::Diagnostic;
+use tracing::Instrument as _;
+
+use super::observe::Invocation;
 use super::records::{ConsumerRecords, RecordResult};
 
 /// The options of per-record handling.
@@ -18,10 +22,12 @@ pub(crate) struct Options {
 /// Runs `handler` on every decoded record of `records` and answers with the records that
 /// failed: each whose key or value failed to decode, or whose handler returned `Err`,
 /// once, in batch order. Records of one topic-partition run in order, one at a time; with
-/// `concurrent_partitions`, partitions run at the same time.
+/// `concurrent_partitions`, partitions run at the same time. Each record runs in its own
+/// span; each failure is reported once.
 pub(crate) async fn process<K, V, F, Fut>(
     records: ConsumerRecords<K, V>,
     options: Options,
+    seen: Arc<Invocation>,
     handler: F,
 ) -> Result<BatchItemFailures, Diagnostic>
 where
@@ -29,19 +35,25 @@ where
     Fut: Future<Output = Result<(), String>>,
 {
     let handler = &handler;
-    let run_group = |members: Vec<RecordResult<K, V>>| async move {
+    let seen = &*seen;
+    let run_group = |group: usize, members: Vec<RecordResult<K, V>>| async move {
         let mut failed = Vec::new();
-        for record in members {
+        for (index, record) in members.into_iter().enumerate() {
             match record {
                 Ok(record) => {
                     let id = record.id();
-                    if let Err(error) = observe(&id, handler(record)).await {
-                        report(&id, &error);
+                    let span = seen.record_span(group, index, &id, record.value.is_none());
+                    // The handler is called in its span, so that what it does before its
+                    // first `await` is in the span too.
+                    let work = span.in_scope(|| handler(record));
+                    if let Err(error) = work.instrument(span.clone()).await {
+                        seen.handler_failed(&span, (group, index), &id, &error);
                         failed.push(id);
                     }
                 }
                 Err(error) => {
-                    report_decode(&error);
+                    let span = seen.record_span(group, index, error.record(), false);
+                    seen.decode_failed(&span, (group, index), &error);
                     failed.push(error.record().clone());
                 }
             }
@@ -52,15 +64,18 @@ where
     let mut failures = BatchItemFailures::new();
     if options.concurrent_partitions {
         let results = futures_util::future::join_all(
-            groups.into_iter().map(|(_, members)| run_group(members)),
+            groups
+                .into_iter()
+                .enumerate()
+                .map(|(group, (_, members))| run_group(group, members)),
         )
         .await;
         for id in results.iter().flatten() {
             failures.push(id);
         }
     } else {
-        for (_, members) in groups {
-            for id in run_group(members).await {
+        for (group, (_, members)) in groups.into_iter().enumerate() {
+            for id in run_group(group, members).await {
                 failures.push(&id);
             }
         }
@@ -73,32 +88,3 @@ where
     }
     Ok(failures)
 }
-
-#[cfg(feature = "tracing")]
-async fn observe<T>(id: &RecordId, work: impl Future<Output = T>) -> T {
-    use tracing::Instrument as _;
-    let span = tracing::info_span!("kafka_record", topic = %id.topic, partition = id.partition, offset = id.offset);
-    work.instrument(span).await
-}
-
-#[cfg(not(feature = "tracing"))]
-async fn observe<T>(_: &RecordId, work: impl Future<Output = T>) -> T {
-    work.await
-}
-
-#[cfg(feature = "tracing")]
-fn report(id: &RecordId, error: &str) {
-    tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, %error, "record failed");
-}
-
-#[cfg(not(feature = "tracing"))]
-fn report(_: &RecordId, _: &str) {}
-
-#[cfg(feature = "tracing")]
-fn report_decode(error: &RecordError) {
-    let id = error.record();
-    tracing::warn!(topic = %id.topic, partition = id.partition, offset = id.offset, kind = error.kind().as_str(), %error, "record could not be decoded");
-}
-
-#[cfg(not(feature = "tracing"))]
-fn report_decode(_: &RecordError) {}
