@@ -14,12 +14,20 @@
 //! | `SCHEMA_REGISTRY_SECRET` | or the ARN of the Secrets Manager secret holding them (`username`, `password`), as the event source mapping's |
 //! | `GLUE_REGISTRY` | `true`: the AWS Glue Schema Registry, with the function's AWS configuration, instead |
 //! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
+//! | `AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL` | `JSON` for JSON log lines; the log level (`INFO` unless set) |
+//! | `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` | where spans go, over OTLP/HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`); none: no export |
+//! | `OTEL_SERVICE_NAME` | the service the spans belong to |
+//! | `OTEL_PROPAGATORS` | the trace carriers read from record headers: `tracecontext`, `baggage`, `b3`, `b3multi`, `datadog`, `xray` (all unless set) |
+//! | `POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_SERVICE_NAME` | the namespace and `service` dimension of the EMF metrics printed after each invocation |
 //!
 //! A bad setting fails the cold start with a message naming it.
 //!
-//! Features (all on by default): `avro`, `protobuf`, and `registry` (the registry
-//! variables). Built with `--no-default-features`, the function reads JSON, text and
-//! bytes only, and a registry variable fails the cold start.
+//! Features (all on by default): `avro`, `protobuf`, `registry` (the registry
+//! variables) and `telemetry` (spans continuing each record's producer trace, exported
+//! over OTLP, and EMF metrics). Built with `--no-default-features`, the function reads
+//! JSON, text and bytes only, and a registry variable fails the cold start.
+
+mod telemetry;
 
 use lambda_kafka::any::{AnyCodec, CodecSpec, FormatName, SpecError};
 #[cfg(feature = "registry")]
@@ -121,13 +129,19 @@ async fn schemas() -> Result<Option<SchemaCache>, String> {
     }
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), runtime::Error> {
-    tracing_subscriber::fmt()
-        .with_target(false)
-        .without_time()
-        .with_ansi(false)
-        .init();
+fn main() -> Result<(), runtime::Error> {
+    // Before the async runtime: the span exporter's client runs in a thread of its own.
+    let telemetry = telemetry::init().map_err(|message| {
+        eprintln!("bad configuration: {message}");
+        message
+    })?;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(telemetry))
+}
+
+async fn serve(telemetry: telemetry::Telemetry) -> Result<(), runtime::Error> {
     // At cold start: a bad setting stops the function here, with its message.
     let configured = match consumer() {
         Ok(consumer) => schemas().await.map(|schemas| (consumer, schemas)),
@@ -150,11 +164,12 @@ async fn main() -> Result<(), runtime::Error> {
         Ok::<(), String>(())
     };
     let function = KafkaService::per_record(consumer, handler);
-    match schemas {
+    let function = match schemas {
         #[cfg(feature = "registry")]
-        Some(schemas) => function.registry(schemas).run().await,
+        Some(schemas) => function.registry(schemas),
         #[cfg(not(feature = "registry"))]
         Some(never) => match never {},
-        None => function.run().await,
-    }
+        None => function,
+    };
+    telemetry.run(function).await
 }
