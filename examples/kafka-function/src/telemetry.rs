@@ -120,7 +120,9 @@ impl Telemetry {
     {
         #[cfg(feature = "telemetry")]
         if let Some(provider) = self.provider {
-            use lambda_runtime::layers::{OpenTelemetryFaasTrigger, OpenTelemetryLayer, TracingLayer};
+            use lambda_runtime::layers::{
+                OpenTelemetryFaasTrigger, OpenTelemetryLayer, TracingLayer,
+            };
             let flush = move || {
                 if let Err(error) = provider.force_flush() {
                     tracing::warn!(%error, "spans could not be exported");
@@ -128,7 +130,9 @@ impl Telemetry {
             };
             return lambda_runtime::Runtime::new(function)
                 .layer(TracingLayer::new())
-                .layer(OpenTelemetryLayer::new(flush).with_trigger(OpenTelemetryFaasTrigger::PubSub))
+                .layer(
+                    OpenTelemetryLayer::new(flush).with_trigger(OpenTelemetryFaasTrigger::PubSub),
+                )
                 .run()
                 .await;
         }

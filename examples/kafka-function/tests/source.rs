@@ -16,163 +16,51 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Running, emulator_available, free_port, start_logging};
+use common::broker::{Broker, broker_tools_available, run_to_end, runner, runner_binary};
+use common::start_logging;
 use serde_json::Value;
 
-/// What the tests need besides the emulator; `false` (said SKIPPED) when one is missing
-/// and not required.
-fn broker_tools_available() -> bool {
-    let tansu = Command::new("tansu")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let python = Command::new("python3")
-        .args([
-            "-c",
-            "import confluent_kafka.schema_registry.avro, grpc_tools",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let missing = match (tansu, python) {
-        (true, true) => return emulator_available(),
-        (false, _) => "tansu (cargo install tansu --locked --features dynostore,libsql)",
-        (true, false) => "confluent-kafka[avro,protobuf,json] and grpcio-tools (pip)",
-    };
+/// Produces the records of `format` with produce.py; returns what it wrote.
+fn produce(broker: &Broker, format: &str, count: usize) -> Produced {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/produce.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .args([&broker.address, &broker.dir.display().to_string(), format])
+        .arg(count.to_string())
+        .output()
+        .expect("python3 runs");
     assert!(
-        std::env::var("LAMBDA_KAFKA_BROKER").as_deref() != Ok("required"),
-        "{missing} is not installed"
+        output.status.success(),
+        "produce.py {format}: {}",
+        String::from_utf8_lossy(&output.stderr)
     );
-    eprintln!("SKIPPED: {missing} is not installed; the broker tests did not run");
-    false
-}
-
-/// A tansu broker on a free port, storing in a fresh sqlite file.
-struct Broker {
-    _process: Running,
-    address: String,
-    dir: PathBuf,
-}
-
-impl Broker {
-    fn start(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("lambda-kafka-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        let port = free_port();
-        let address = format!("127.0.0.1:{port}");
-        let url = format!("tcp://{address}");
-        let log = std::fs::File::create(dir.join("broker.log")).expect("a log");
-        let process = Running(
-            Command::new("tansu")
-                .args(["broker", "--storage-engine", "sqlite://tansu.db"])
-                .args(["--listener-url", &url, "--advertised-listener-url", &url])
-                .current_dir(&dir)
-                .stdout(Stdio::from(log.try_clone().expect("log")))
-                .stderr(Stdio::from(log))
-                .spawn()
-                .expect("tansu starts"),
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(&address).is_err() {
-            assert!(Instant::now() < deadline, "tansu did not open {address}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self {
-            _process: process,
-            address,
-            dir,
-        }
-    }
-
-    fn create_topic(&self, topic: &str, partitions: u32) {
-        let status = Command::new("tansu")
-            .args([
-                "topic",
-                "create",
-                topic,
-                "--partitions",
-                &partitions.to_string(),
-            ])
-            .args(["--broker", &format!("tcp://{}", self.address)])
-            .stdout(Stdio::null())
-            .status()
-            .expect("tansu topic create runs");
-        assert!(status.success(), "topic {topic} was not created");
-    }
-
-    /// The group's committed offset of each partition, as the broker answers
-    /// (OffsetFetch); -1001 when none.
-    fn committed(&self, group: &str, topic: &str, partitions: i32) -> Vec<i64> {
-        let script = "import sys, json; from confluent_kafka import Consumer, TopicPartition\n\
-             c = Consumer({'bootstrap.servers': sys.argv[1], 'group.id': sys.argv[2]})\n\
-             got = c.committed([TopicPartition(sys.argv[3], p) for p in range(int(sys.argv[4]))], timeout=20)\n\
-             print(json.dumps([tp.offset for tp in got])); c.close()";
-        let output = Command::new("python3")
-            .args([
-                "-c",
-                script,
-                &self.address,
-                group,
-                topic,
-                &partitions.to_string(),
-            ])
-            .output()
-            .expect("python3 runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("offsets")
-    }
-
-    /// Produces the records of `format` with produce.py; returns what it wrote.
-    fn produce(&self, format: &str, count: usize) -> Produced {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/produce.py");
-        let output = Command::new("python3")
-            .arg(&script)
-            .args([&self.address, &self.dir.display().to_string(), format])
-            .arg(count.to_string())
-            .output()
-            .expect("python3 runs");
-        assert!(
-            output.status.success(),
-            "produce.py {format}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let read = |name: &str| -> Value {
-            let text = std::fs::read_to_string(self.dir.join(format!("{name}-{format}.json")))
-                .expect("produce.py's output");
-            serde_json::from_str(&text).expect("JSON")
-        };
-        let expected = read("expected");
-        Produced {
-            records: expected["records"]
-                .as_array()
-                .expect("records")
-                .iter()
-                .map(|r| {
-                    (
-                        coordinates(&r["topic"], &r["partition"], &r["offset"]),
-                        (r["key"].clone(), r["value"].clone()),
-                    )
-                })
-                .collect(),
-            poison: (!expected["poison"].is_null()).then(|| {
-                let p = &expected["poison"];
-                coordinates(&p["topic"], &p["partition"], &p["offset"])
-            }),
-            registry: read("registry").as_array().cloned().unwrap_or_default(),
-        }
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(broker.dir.join(format!("{name}-{format}.json")))
+            .expect("produce.py's output");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    let expected = read("expected");
+    Produced {
+        records: expected["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .map(|r| {
+                (
+                    coordinates(&r["topic"], &r["partition"], &r["offset"]),
+                    (r["key"].clone(), r["value"].clone()),
+                )
+            })
+            .collect(),
+        poison: (!expected["poison"].is_null()).then(|| {
+            let p = &expected["poison"];
+            coordinates(&p["topic"], &p["partition"], &p["offset"])
+        }),
+        registry: read("registry").as_array().cloned().unwrap_or_default(),
     }
 }
 
@@ -191,82 +79,6 @@ struct Produced {
     records: BTreeMap<Coordinates, (Value, Value)>,
     poison: Option<Coordinates>,
     registry: Vec<Value>,
-}
-
-/// The `lambda-kafka` binary: beside the function's when the workspace's tests built it,
-/// built otherwise.
-fn runner_binary() -> PathBuf {
-    let beside = Path::new(env!("CARGO_BIN_EXE_kafka-function")).with_file_name("lambda-kafka");
-    if !beside.exists() {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "lambda-kafka-cli",
-                "--bin",
-                "lambda-kafka",
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "lambda-kafka was not built");
-    }
-    beside
-}
-
-/// `lambda-kafka run` invoking the function on `port`, with `extra` options.
-fn runner(broker: &Broker, topic: &str, group: &str, port: u16, extra: &[&str]) -> Command {
-    let mut command = Command::new(runner_binary());
-    command
-        .args([
-            "run",
-            "--bootstrap-servers",
-            &broker.address,
-            "--topic",
-            topic,
-        ])
-        .args([
-            "--consumer-group",
-            group,
-            "--starting-position",
-            "trim-horizon",
-        ])
-        .args([
-            "--invoke",
-            &format!("http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"),
-        ])
-        .args(["--function-timeout", "30"])
-        // A killed member is let go of sooner (librdkafka's default is 45 s).
-        .args(["--kafka-config", "session.timeout.ms=6000"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-/// Runs the runner to its end (`--exit-when-idle`), or fails after a minute.
-fn run_to_end(mut command: Command) -> Output {
-    let mut child = command.spawn().expect("lambda-kafka run starts");
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while child.try_wait().expect("the runner").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let output = child.wait_with_output().expect("its output");
-            panic!(
-                "lambda-kafka run did not stop: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().expect("its output");
-    assert!(
-        output.status.success(),
-        "lambda-kafka run failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }
 
 /// The records the function logged decoded, in the order it logged them.
@@ -330,7 +142,7 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
         let topic = format!("orders-{format}");
         if !produced_of.contains_key(format) {
             broker.create_topic(&topic, 2);
-            produced_of.insert(format, broker.produce(format, 0));
+            produced_of.insert(format, produce(&broker, format, 0));
         }
         let produced = &produced_of[format];
         let registry = kafka_vectors::registry::TestRegistry::start(produced.registry.clone());
@@ -488,7 +300,7 @@ fn a_runner_killed_mid_stream_loses_nothing() {
     }
     let broker = Broker::start("restart");
     broker.create_topic("orders-plain", 2);
-    let produced = broker.produce("plain", 400);
+    let produced = produce(&broker, "plain", 400);
     let log = broker.dir.join("function.log");
     let (_guard, _emulator, _function, port) =
         start_logging(&[("VALUE_FORMAT", "json")], Some(&log));

@@ -12,6 +12,8 @@ use serde_json::Value;
 
 pub(crate) use kafka_vectors::emulator::Running;
 
+pub(crate) mod broker;
+
 pub(crate) fn emulator_available() -> bool {
     let found = Command::new("cargo")
         .args(["lambda", "--version"])
