@@ -25,6 +25,9 @@ use serde_json::value::RawValue;
 
 const USAGE: &str = "usage: service --event FILE [--iterations N] [--warmup N]";
 
+/// The median and fastest seconds of a mode, or why it could not be timed.
+type Timing = Result<(f64, f64), String>;
+
 type Function = KafkaService<lambda_kafka::codec::Utf8, JsonValue, BatchItemFailures>;
 
 fn function() -> Function {
@@ -36,12 +39,7 @@ fn function() -> Function {
 
 /// The median and the fastest seconds of `iterations` invocations with `event`, after
 /// `warmup`.
-fn measure(
-    function: &Function,
-    event: &str,
-    warmup: usize,
-    iterations: usize,
-) -> Result<(f64, f64), String> {
+fn measure(function: &Function, event: &str, warmup: usize, iterations: usize) -> Timing {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
@@ -127,7 +125,7 @@ fn main() -> ExitCode {
     };
     let function = function();
     #[cfg_attr(not(feature = "telemetry"), allow(unused_mut))]
-    let mut modes: Vec<(&str, Result<(f64, f64), String>)> =
+    let mut modes: Vec<(&str, Timing)> =
         vec![("plain", measure(&function, &event, warmup, iterations))];
     #[cfg(feature = "telemetry")]
     modes.push((
