@@ -545,3 +545,32 @@ async fn a_failed_batch_handler_marks_the_batch_span() {
         "a batch handler's records have no spans of ours"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn without_an_opentelemetry_layer_no_header_is_read() {
+    // Only a log layer: a malformed carrier would say so at `debug` if it were read.
+    let events = Events::default();
+    let _guard =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(events.clone()));
+    let event = EventBuilder::msk()
+        .record(
+            RecordBuilder::new("orders", 0, 9)
+                .header("traceparent", "00-not-a-trace-01")
+                .value(b"{}"),
+        )
+        .to_json();
+    let payload = RawValue::from_string(event).unwrap();
+    let failures = per_record()
+        .call(LambdaEvent::new(payload, Context::default()))
+        .await
+        .unwrap();
+    assert!(failures.is_empty());
+    assert!(
+        events
+            .at(tracing::Level::DEBUG)
+            .iter()
+            .all(|e| !e.contains_key("header")),
+        "{:#?}",
+        events.at(tracing::Level::DEBUG)
+    );
+}

@@ -101,6 +101,24 @@ fn bad_configuration_fails_the_cold_start() {
 }
 
 #[test]
+fn an_otlp_protocol_other_than_http_protobuf_fails_the_cold_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kafka-function"))
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
+        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+        .env("AWS_LAMBDA_RUNTIME_API", "http://127.0.0.1:9/.rt/none")
+        .output()
+        .expect("the function runs");
+    assert!(!output.status.success());
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(
+            "OTEL_EXPORTER_OTLP_PROTOCOL=grpc: this function exports over http/protobuf only"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn avro_writer_schemas_come_from_the_registry_at_run_time() {
     if !emulator_available() {
         return;
