@@ -28,6 +28,12 @@ pub(crate) struct MetricsSettings {
     pub(crate) service: String,
 }
 
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self::from_env()
+    }
+}
+
 impl MetricsSettings {
     /// `POWERTOOLS_METRICS_NAMESPACE` (or `lambda-kafka`) and `POWERTOOLS_SERVICE_NAME`
     /// (or the function's name, or `service_undefined`).

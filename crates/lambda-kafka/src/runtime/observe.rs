@@ -11,23 +11,12 @@ use tracing::field::Empty;
 use super::metrics::{Metrics, MetricsSettings};
 
 /// How a service observes its invocations, set when it is built.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     #[cfg(feature = "opentelemetry")]
     pub(crate) trace: TraceSettings,
     #[cfg(feature = "metrics")]
     pub(crate) metrics: MetricsSettings,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            #[cfg(feature = "opentelemetry")]
-            trace: TraceSettings::default(),
-            #[cfg(feature = "metrics")]
-            metrics: MetricsSettings::from_env(),
-        }
-    }
 }
 
 /// The trace settings: which carriers are read, whether text keys become attributes,
@@ -196,42 +185,36 @@ impl Invocation {
     pub(crate) fn handler_failed(
         &self,
         span: &Span,
-        (group, index): (usize, usize),
+        place: (usize, usize),
         id: &RecordId,
         error: &str,
     ) {
-        span.record("otel.status_code", "error");
-        span.record("error.type", "handler");
         #[cfg(feature = "metrics")]
         self.metrics.handler_failed();
-        let trace_id = self.producer_trace_id(group, index);
-        span.in_scope(|| {
-            tracing::warn!(
-                topic = %id.topic,
-                partition = id.partition,
-                offset = id.offset,
-                side = "handler",
-                kind = "handler",
-                trace_id,
-                %error,
-                "record failed"
-            );
-        });
+        self.failed(span, place, id, ("handler", "handler"), &error);
     }
 
     /// Reports a record that could not be decoded: its span gets the error's kind as
     /// `error.type`, and one warning names it and the side that failed.
-    pub(crate) fn decode_failed(
+    pub(crate) fn decode_failed(&self, span: &Span, place: (usize, usize), error: &RecordError) {
+        let side = error.part().map_or("record", |part| part.as_str());
+        let kind = error.kind().as_str();
+        self.failed(span, place, error.record(), (side, kind), error);
+    }
+
+    /// Marks the record's span failed with `kind` as `error.type`, and logs the record
+    /// once, by its coordinates, the `side` that failed, the kind, the producer's trace id
+    /// when known, and the error's message (never payload bytes).
+    fn failed(
         &self,
         span: &Span,
         (group, index): (usize, usize),
-        error: &RecordError,
+        id: &RecordId,
+        (side, kind): (&str, &str),
+        error: &dyn std::fmt::Display,
     ) {
-        let kind = error.kind().as_str();
         span.record("otel.status_code", "error");
         span.record("error.type", kind);
-        let id = error.record();
-        let side = error.part().map_or("record", |part| part.as_str());
         let trace_id = self.producer_trace_id(group, index);
         span.in_scope(|| {
             tracing::warn!(
@@ -242,7 +225,7 @@ impl Invocation {
                 kind,
                 trace_id,
                 %error,
-                "record could not be decoded"
+                "record failed"
             );
         });
     }
@@ -336,13 +319,11 @@ mod links {
             return;
         }
         span.add_link(context);
-        let baggage = producer.baggage();
-        if !baggage.is_empty() {
-            let entries: Vec<_> = baggage
-                .iter()
-                .map(|(k, (v, _))| opentelemetry::KeyValue::new(k.clone(), v.clone()))
-                .collect();
-            let _ = span.set_parent(batch.context().with_baggage(entries));
+        if !producer.baggage().is_empty() {
+            let _ = span.set_parent(crate::telemetry::with_baggage_of(
+                &batch.context(),
+                producer,
+            ));
         }
     }
 }

@@ -97,6 +97,16 @@ impl Extractor for HeaderExtractor<'_, '_> {
     }
 }
 
+/// `base` with the baggage of `from` (its span context stays `base`'s).
+pub(crate) fn with_baggage_of(base: &Context, from: &Context) -> Context {
+    let entries: Vec<_> = from
+        .baggage()
+        .iter()
+        .map(|(k, (v, _))| opentelemetry::KeyValue::new(k.clone(), v.clone()))
+        .collect();
+    base.with_baggage(entries)
+}
+
 /// A propagator that can be shared by the service's clones and invocations.
 pub(crate) type Carrier = Box<dyn TextMapPropagator + Send + Sync>;
 
@@ -199,12 +209,7 @@ impl Carriers {
             if !span_found && next.span().span_context().is_valid() {
                 found = Some(next);
             } else if next.baggage().len() > base.baggage().len() {
-                let baggage: Vec<_> = next
-                    .baggage()
-                    .iter()
-                    .map(|(k, (v, _))| opentelemetry::KeyValue::new(k.clone(), v.clone()))
-                    .collect();
-                found = Some(base.with_baggage(baggage));
+                found = Some(with_baggage_of(&base, &next));
             } else if !span_found {
                 let id = record();
                 tracing::debug!(
