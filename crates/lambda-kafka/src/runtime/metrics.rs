@@ -338,6 +338,21 @@ mod tests {
     }
 
     #[test]
+    fn a_service_takes_its_namespace_and_service_dimension_from_code() {
+        let consumer = KafkaConsumer::with_codecs(kafka_core::Bytes, OnlyOk);
+        let service =
+            crate::runtime::KafkaService::per_record(consumer, |_| async { Ok::<(), &str>(()) })
+                .metrics("shop", "orders");
+        assert_eq!(
+            service.observe.metrics,
+            MetricsSettings {
+                namespace: "shop".to_owned(),
+                service: "orders".to_owned()
+            }
+        );
+    }
+
+    #[test]
     fn the_namespace_and_service_come_from_the_powertools_variables() {
         let vars = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| {
