@@ -23,11 +23,25 @@ pub(crate) enum Command {
     /// Report each key's and value's framing (wire format, schema id, message indexes,
     /// compression) and first bytes; no schema needed.
     Inspect(InspectArgs),
+    /// Apply Lambda's Kafka filter patterns to an event's records: print one JSON line per
+    /// record, in event order, saying whether the mapping would deliver it.
+    Filter(FilterArgs),
     /// A local event source mapping: read a Kafka broker, batch the records as Lambda's
     /// Kafka event source mapping does, invoke the function (or print each event), commit
     /// offsets after each success, retry failures.
     #[cfg(feature = "source")]
     Run(Box<RunArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FilterArgs {
+    /// The event file; standard input when absent or "-".
+    pub(crate) event: Option<PathBuf>,
+
+    /// A filter pattern, the JSON text of a `FilterCriteria` filter's `Pattern`, such as
+    /// '{"value": {"kind": ["order"]}}'; repeat for more (ORed, at most 10).
+    #[arg(long, value_name = "PATTERN", required = true)]
+    pub(crate) filter: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +228,12 @@ pub(crate) struct RunArgs {
     /// Where the group starts when it has no committed offset.
     #[arg(long, value_enum, default_value = "latest")]
     pub(crate) starting_position: StartingPosition,
+
+    /// A filter pattern, as `lambda-kafka filter` takes it; repeat for more (ORed, at most
+    /// 10). Records no filter delivers are not sent; their offsets are committed with
+    /// the others'.
+    #[arg(long, value_name = "PATTERN")]
+    pub(crate) filter: Vec<String>,
 
     /// The most records in one invocation (1 to 10,000).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]

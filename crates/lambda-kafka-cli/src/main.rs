@@ -3,16 +3,18 @@
 //! ```text
 //! lambda-kafka decode [EVENT] --key-format F --value-format F [--wire-format W] [--keep-going]
 //! lambda-kafka inspect [EVENT]
+//! lambda-kafka filter [EVENT] --filter PATTERN [--filter PATTERN ...]
 //! lambda-kafka run --bootstrap-servers B --topic T ... (--invoke URL | --print)
 //! ```
 //!
 //! Exit status: 0 when every record decoded; 1 when a record failed (without
 //! `--keep-going`); 2 when records failed with `--keep-going`; 64 for an unreadable event,
-//! a bad option or a schema problem.
+//! a bad option, a schema problem or a filter pattern that is refused.
 
 mod args;
 mod codec;
 mod decode;
+mod filter;
 mod inspect;
 #[cfg(feature = "source")]
 mod run;
@@ -37,6 +39,10 @@ fn main() -> ExitCode {
     };
     match cli.command {
         args::Command::Decode(options) => match decode::run(&options) {
+            Ok(status) => ExitCode::from(status),
+            Err(usage) => usage_error(&usage),
+        },
+        args::Command::Filter(options) => match filter::run(&options) {
             Ok(status) => ExitCode::from(status),
             Err(usage) => usage_error(&usage),
         },

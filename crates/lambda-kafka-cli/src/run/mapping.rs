@@ -174,18 +174,17 @@ impl Mapping {
             .position(|p| p.partition == partition && &*p.topic == topic)
     }
 
-    /// Takes a fetched record. A record at or below one already fetched (the consumer
-    /// fetched it again) is dropped.
-    pub(crate) fn push(&mut self, record: Stored) {
-        let index = match self.index(&record.topic, record.partition) {
+    /// The partition of `topic` and `partition`, made when first seen at `offset`.
+    fn partition_at(&mut self, topic: &Arc<str>, partition: i32, offset: i64) -> &mut Partition {
+        let index = match self.index(topic, partition) {
             Some(index) => index,
             None => {
                 self.partitions.push(Partition {
-                    topic: Arc::clone(&record.topic),
-                    partition: record.partition,
+                    topic: Arc::clone(topic),
+                    partition,
                     waiting: VecDeque::new(),
                     bytes: 0,
-                    next_offset: record.offset,
+                    next_offset: offset,
                     committed: None,
                     retry_at: None,
                     failures: 0,
@@ -193,7 +192,23 @@ impl Mapping {
                 self.partitions.len() - 1
             }
         };
-        let partition = &mut self.partitions[index];
+        &mut self.partitions[index]
+    }
+
+    /// Passes over a fetched record that no filter delivers: it is never sent, and its
+    /// offset is committed once the records before it are settled (with the next commit
+    /// after them, as Lambda commits unmatched records with matched ones).
+    pub(crate) fn skip(&mut self, topic: &Arc<str>, partition: i32, offset: i64) {
+        let partition = self.partition_at(topic, partition, offset);
+        if offset >= partition.next_offset {
+            partition.next_offset = offset + 1;
+        }
+    }
+
+    /// Takes a fetched record. A record at or below one already fetched (the consumer
+    /// fetched it again) is dropped.
+    pub(crate) fn push(&mut self, record: Stored) {
+        let partition = self.partition_at(&record.topic, record.partition, record.offset);
         if record.offset < partition.next_offset {
             return;
         }

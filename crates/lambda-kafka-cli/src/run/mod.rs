@@ -26,6 +26,7 @@ use self::formats::Formats;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
 use self::target::{Sent, Target};
 use crate::args::{EventSourceKind, RunArgs, StartingPosition};
+use crate::filter::Filters;
 
 /// An invocation's payload limit, as Lambda's for a synchronous invocation.
 pub(crate) const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
@@ -36,6 +37,7 @@ const UNREACHABLE_PAUSE: Duration = Duration::from_secs(1);
 
 /// Runs the mapping; `Err` is a usage problem (exit 64), `Ok` the exit status.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
+    let filters = Filters::parse(&args.filter)?;
     let mut target = Target::new(args)?;
     let mut formats = Formats::new(args)?;
     let consumer = connect(args)?;
@@ -64,6 +66,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
         pause_at: (2 * batch_size).max(100),
         paused: HashSet::new(),
         topics: HashMap::new(),
+        filters,
+        filtered: 0,
         args,
         registry: match (&args.registry.schema_registry, args.registry.glue_registry) {
             (Some(_), _) => Some(Registry::Confluent),
@@ -169,6 +173,9 @@ struct Runner<'a> {
     pause_at: usize,
     paused: HashSet<(Arc<str>, i32)>,
     topics: HashMap<String, Arc<str>>,
+    /// The `--filter` patterns, and how many records they kept from the function.
+    filters: Filters,
+    filtered: u64,
     args: &'a RunArgs,
     registry: Option<Registry>,
 }
@@ -215,6 +222,12 @@ impl Runner<'_> {
                     && now.duration_since(last_activity) >= limit
                 {
                     self.commit();
+                    if !self.filters.is_empty() {
+                        eprintln!(
+                            "lambda-kafka run: {} records passed no filter and were not sent",
+                            self.filtered
+                        );
+                    }
                     eprintln!("lambda-kafka run: idle for {limit:?}, stopping");
                     return Ok(());
                 }
@@ -252,6 +265,13 @@ impl Runner<'_> {
                     topic
                 }
             };
+            arrived = true;
+            if !self.filters.check(message.payload()).0 {
+                self.mapping
+                    .skip(&topic, message.partition(), message.offset());
+                self.filtered += 1;
+                continue;
+            }
             let headers = message
                 .headers()
                 .map(|headers| headers.iter().map(|h| (h.key, h.value)).collect())

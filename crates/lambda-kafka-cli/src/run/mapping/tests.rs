@@ -245,3 +245,26 @@ fn no_event_is_larger_than_the_limit() {
     }
     assert_eq!(sent, 200);
 }
+
+#[test]
+fn a_filtered_record_is_committed_once_the_records_before_it_are_settled() {
+    let now = Instant::now();
+    let mut mapping = filled(limits(), &[("t", 0, 10)]);
+    mapping.skip(&Arc::from("t"), 0, 11);
+    mapping.push(record("t", 0, 12));
+    mapping.skip(&Arc::from("t"), 0, 13);
+    // Nothing settled yet: the commit stays before 10.
+    assert_eq!(commits(&mapping), [("t-0".to_owned(), 10)]);
+    let batch = mapping.next_batch(now);
+    assert_eq!(
+        offsets(&batch),
+        [("t-0".to_owned(), 10), ("t-0".to_owned(), 12)]
+    );
+    assert!(mapping.settle(batch, &Outcome::Success, now).is_empty());
+    // Both delivered records done: past the filtered ones too.
+    assert_eq!(commits(&mapping), [("t-0".to_owned(), 14)]);
+    // A partition whose records are all filtered commits past them.
+    mapping.skip(&Arc::from("u"), 1, 5);
+    assert!(mapping.is_idle());
+    assert!(commits(&mapping).contains(&("u-1".to_owned(), 6)));
+}
