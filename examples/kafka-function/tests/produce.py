@@ -8,7 +8,9 @@ FORMAT is json, avro, protobuf or plain. For the first three, each record's sche
 travels one of three ways, in turn: the classic 0x00 + id prefix, a
 `__key_schema_id` / `__value_schema_id` header (0x01 + GUID), or a 0x01 + GUID prefix;
 every record has a key and two headers. json also gets one poison record, a value that
-is no JSON. plain writes COUNT small JSON values with keys, for the restart test.
+is no JSON. plain writes COUNT small JSON values with keys, for the restart test; kinds
+writes COUNT JSON values whose `kind` is order, refund and note in turn, and text COUNT
+text values, every third starting with ERROR, the others with INFO (the filter tests).
 
 Written to OUT_DIR:
 - `expected-FORMAT.json`: per record, its topic, partition, offset, and the key and
@@ -40,6 +42,7 @@ from confluent_ids import compile_order_proto, registry_entries  # noqa: E402  (
 VECTORS = ROOT / "testdata" / "vectors"
 SCHEMAS = VECTORS / "schemas"
 PARTITIONS = 2
+KINDS = ["order", "refund", "note"]
 
 
 def guid_prefix_serializer(payload, ctx, schema_id):
@@ -73,6 +76,14 @@ def main():
         for i in range(count):
             value = {"n": i}
             records.append((f"k{i}".encode(), json.dumps(value).encode(), [("n", str(i).encode())], f"k{i}", value))
+    elif fmt == "kinds":
+        for i in range(count):
+            value = {"n": i, "kind": KINDS[i % 3]}
+            records.append((f"k{i}".encode(), json.dumps(value).encode(), [], f"k{i}", value))
+    elif fmt == "text":
+        for i in range(count):
+            value = f"{'ERROR' if i % 3 == 0 else 'INFO'} line {i}"
+            records.append((f"k{i}".encode(), value.encode(), [], f"k{i}", value))
     else:
         if fmt == "avro":
             wanted = expected_records("avro_keyed")

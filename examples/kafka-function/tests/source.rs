@@ -16,103 +16,16 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::broker::{Broker, broker_tools_available, run_to_end, runner, runner_binary};
+use common::broker::{
+    Broker, Coordinates, Produced, broker_tools_available, ends, logged, produce, run_to_end,
+    runner, runner_binary,
+};
 use common::start_logging;
 use serde_json::Value;
-
-/// Produces the records of `format` with produce.py; returns what it wrote.
-fn produce(broker: &Broker, format: &str, count: usize) -> Produced {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/produce.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args([&broker.address, &broker.dir.display().to_string(), format])
-        .arg(count.to_string())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "produce.py {format}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let read = |name: &str| -> Value {
-        let text = std::fs::read_to_string(broker.dir.join(format!("{name}-{format}.json")))
-            .expect("produce.py's output");
-        serde_json::from_str(&text).expect("JSON")
-    };
-    let expected = read("expected");
-    Produced {
-        records: expected["records"]
-            .as_array()
-            .expect("records")
-            .iter()
-            .map(|r| {
-                (
-                    coordinates(&r["topic"], &r["partition"], &r["offset"]),
-                    (r["key"].clone(), r["value"].clone()),
-                )
-            })
-            .collect(),
-        poison: (!expected["poison"].is_null()).then(|| {
-            let p = &expected["poison"];
-            coordinates(&p["topic"], &p["partition"], &p["offset"])
-        }),
-        registry: read("registry").as_array().cloned().unwrap_or_default(),
-    }
-}
-
-type Coordinates = (String, i64, i64);
-
-fn coordinates(topic: &Value, partition: &Value, offset: &Value) -> Coordinates {
-    (
-        topic.as_str().expect("topic").to_owned(),
-        partition.as_i64().expect("partition"),
-        offset.as_i64().expect("offset"),
-    )
-}
-
-struct Produced {
-    /// Each record's place and its key and value as the function logs them.
-    records: BTreeMap<Coordinates, (Value, Value)>,
-    poison: Option<Coordinates>,
-    registry: Vec<Value>,
-}
-
-/// The records the function logged decoded, in the order it logged them.
-fn logged(log: &Path) -> Vec<(Coordinates, Value, Value)> {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    text.lines()
-        .filter_map(|line| {
-            let rest = &line[line.find(" record topic=\"")? + " record topic=\"".len()..];
-            let (topic, rest) = rest.split_once("\" partition=")?;
-            let (partition, rest) = rest.split_once(" offset=")?;
-            let (offset, rest) = rest.split_once(" key=")?;
-            let (key, value) = rest.split_once(" value=")?;
-            Some((
-                (
-                    topic.to_owned(),
-                    partition.parse().ok()?,
-                    offset.parse().ok()?,
-                ),
-                serde_json::from_str(key).ok()?,
-                serde_json::from_str(value).ok()?,
-            ))
-        })
-        .collect()
-}
-
-/// The offset after each partition's last record.
-fn ends(records: impl Iterator<Item = Coordinates>, partitions: i32) -> Vec<i64> {
-    let mut ends = vec![0; usize::try_from(partitions).expect("partitions")];
-    for (_, partition, offset) in records {
-        let slot = &mut ends[usize::try_from(partition).expect("partition")];
-        *slot = (*slot).max(offset + 1);
-    }
-    ends
-}
 
 #[test]
 fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {

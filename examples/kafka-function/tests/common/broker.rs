@@ -1,10 +1,13 @@
 //! A tansu broker for the tests that need one, and `lambda-kafka run` feeding the function
 //! from it.
 
+use std::collections::BTreeMap;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use super::{Running, emulator_available, free_port};
 
@@ -200,4 +203,96 @@ pub(crate) fn run_to_end(mut command: Command) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// A record's place: topic, partition, offset.
+pub(crate) type Coordinates = (String, i64, i64);
+
+pub(crate) fn coordinates(topic: &Value, partition: &Value, offset: &Value) -> Coordinates {
+    (
+        topic.as_str().expect("topic").to_owned(),
+        partition.as_i64().expect("partition"),
+        offset.as_i64().expect("offset"),
+    )
+}
+
+/// The records the function logged decoded, in the order it logged them.
+pub(crate) fn logged(log: &Path) -> Vec<(Coordinates, Value, Value)> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let rest = &line[line.find(" record topic=\"")? + " record topic=\"".len()..];
+            let (topic, rest) = rest.split_once("\" partition=")?;
+            let (partition, rest) = rest.split_once(" offset=")?;
+            let (offset, rest) = rest.split_once(" key=")?;
+            let (key, value) = rest.split_once(" value=")?;
+            Some((
+                (
+                    topic.to_owned(),
+                    partition.parse().ok()?,
+                    offset.parse().ok()?,
+                ),
+                serde_json::from_str(key).ok()?,
+                serde_json::from_str(value).ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// The offset after each partition's last record.
+pub(crate) fn ends(records: impl Iterator<Item = Coordinates>, partitions: i32) -> Vec<i64> {
+    let mut ends = vec![0; usize::try_from(partitions).expect("partitions")];
+    for (_, partition, offset) in records {
+        let slot = &mut ends[usize::try_from(partition).expect("partition")];
+        *slot = (*slot).max(offset + 1);
+    }
+    ends
+}
+
+/// Produces the records of `format` with produce.py; returns what it wrote.
+pub(crate) fn produce(broker: &Broker, format: &str, count: usize) -> Produced {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/produce.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .args([&broker.address, &broker.dir.display().to_string(), format])
+        .arg(count.to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "produce.py {format}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(broker.dir.join(format!("{name}-{format}.json")))
+            .expect("produce.py's output");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    let expected = read("expected");
+    Produced {
+        records: expected["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .map(|r| {
+                (
+                    coordinates(&r["topic"], &r["partition"], &r["offset"]),
+                    (r["key"].clone(), r["value"].clone()),
+                )
+            })
+            .collect(),
+        poison: (!expected["poison"].is_null()).then(|| {
+            let p = &expected["poison"];
+            coordinates(&p["topic"], &p["partition"], &p["offset"])
+        }),
+        registry: read("registry").as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// What produce.py wrote.
+pub(crate) struct Produced {
+    /// Each record's place and its key and value as the function logs them.
+    pub(crate) records: BTreeMap<Coordinates, (Value, Value)>,
+    pub(crate) poison: Option<Coordinates>,
+    pub(crate) registry: Vec<Value>,
 }

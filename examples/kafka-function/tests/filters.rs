@@ -1,0 +1,142 @@
+//! `lambda-kafka run --filter` against a real broker, as the event source mapping filters:
+//! records no filter delivers never reach the function, and their offsets are committed
+//! with the others'. confluent-kafka's Python producer writes the records to tansu; the
+//! function runs under cargo-lambda's emulator.
+//!
+//! Needs what `source.rs` needs; without it the tests say they were skipped, unless
+//! `LAMBDA_KAFKA_BROKER=required` (as `.ci/run` sets).
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::broker::{Broker, broker_tools_available, ends, logged, produce, run_to_end, runner};
+use common::start_logging;
+use serde_json::Value;
+
+/// What one filtered run gave.
+struct Filtered {
+    /// The (partition, offset) of each record the function got.
+    got: BTreeSet<(i64, i64)>,
+    /// Every record produced: partition, offset, value.
+    all: Vec<(i64, i64, Value)>,
+    /// The committed offsets, and the end of each partition.
+    committed: Vec<i64>,
+    ends: Vec<i64>,
+    /// What the runner said.
+    said: String,
+}
+
+/// Runs the topic of `format` (`count` records) through the mapping with `filters` and
+/// `VALUE_FORMAT=value_format`.
+fn filtered(format: &str, count: usize, value_format: &str, filters: &[&str]) -> Filtered {
+    let broker = Broker::start(&format!("filter-{format}-{}", filters.len()));
+    let topic = format!("orders-{format}");
+    broker.create_topic(&topic, 2);
+    let produced = produce(&broker, format, count);
+    let log = broker.dir.join("function.log");
+    let (guard, emulator, function, port) =
+        start_logging(&[("VALUE_FORMAT", value_format)], Some(&log));
+    let mut options = vec![
+        "--batch-size",
+        "50",
+        "--batching-window-ms",
+        "100",
+        "--exit-when-idle",
+        "2",
+    ];
+    for filter in filters {
+        options.extend(["--filter", filter]);
+    }
+    let ran = run_to_end(runner(&broker, &topic, "filtered", port, &options));
+    drop((function, emulator, guard));
+    let got = logged(&log)
+        .into_iter()
+        .map(|((_, p, o), _, _)| (p, o))
+        .collect();
+    let all = produced
+        .records
+        .iter()
+        .map(|((_, p, o), (_, value))| (*p, *o, value.clone()))
+        .collect();
+    Filtered {
+        got,
+        all,
+        committed: broker.committed("filtered", &topic, 2),
+        ends: ends(produced.records.keys().cloned(), 2),
+        said: String::from_utf8_lossy(&ran.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_json_filter_delivers_exactly_its_records_and_commits_them_all() {
+    if !broker_tools_available() {
+        return;
+    }
+    let Filtered {
+        got,
+        all,
+        committed,
+        ends,
+        said,
+    } = filtered("kinds", 300, "json", &[r#"{"value": {"kind": ["order"]}}"#]);
+    let orders: BTreeSet<(i64, i64)> = all
+        .iter()
+        .filter(|(_, _, v)| v["kind"] == "order")
+        .map(|(p, o, _)| (*p, *o))
+        .collect();
+    assert_eq!(orders.len(), 100);
+    assert_eq!(got, orders, "{said}");
+    assert_eq!(
+        committed, ends,
+        "every offset committed, the dropped ones too\n{said}"
+    );
+    assert!(
+        said.contains("200 records passed no filter and were not sent"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_string_filter_on_text_values_and_a_json_pattern_that_does_not_apply() {
+    if !broker_tools_available() {
+        return;
+    }
+    let Filtered {
+        got,
+        all,
+        committed,
+        ends,
+        said,
+    } = filtered(
+        "text",
+        30,
+        "string",
+        &[r#"{"value": [{"prefix": "ERROR"}]}"#],
+    );
+    let errors: BTreeSet<(i64, i64)> = all
+        .iter()
+        .filter(|(_, _, v)| v.as_str().is_some_and(|t| t.starts_with("ERROR")))
+        .map(|(p, o, _)| (*p, *o))
+        .collect();
+    assert_eq!(errors.len(), 10);
+    assert_eq!(got, errors, "{said}");
+    assert_eq!(committed, ends, "{said}");
+
+    // A JSON pattern on values that are not JSON does not apply: every record passes
+    // (Lambda applies "metadata filters only", and a Kafka pattern has none).
+    let Filtered {
+        got,
+        all,
+        committed,
+        ends,
+        said,
+    } = filtered(
+        "text",
+        30,
+        "string",
+        &[r#"{"value": {"level": ["ERROR"]}}"#],
+    );
+    assert_eq!(got.len(), all.len(), "{said}");
+    assert_eq!(committed, ends, "{said}");
+}
