@@ -268,9 +268,15 @@ pub(crate) struct RunArgs {
     pub(crate) print: bool,
 
     /// Retries of a failed batch or record after its first attempt; -1 for no limit
-    /// (Lambda's default).
+    /// (Lambda's default; 10 when --on-failure-dir is given, as Lambda caps infinite
+    /// retries with an on-failure destination).
     #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-1..=10_000))]
     pub(crate) max_retries: i64,
+
+    /// Split a batch the function fails as a whole in two and retry each half alone,
+    /// down to single records, before retries count (`BisectBatchOnFunctionError`).
+    #[arg(long)]
+    pub(crate) bisect_batch_on_function_error: bool,
 
     /// The oldest a record may be, by its timestamp, when it is sent, in seconds; -1 for
     /// no limit (Lambda's default).

@@ -44,6 +44,9 @@ pub(crate) struct Limits {
     pub(crate) max_retries: Option<u32>,
     /// The oldest a record may be, by its timestamp, when a batch is made.
     pub(crate) max_age: Option<Duration>,
+    /// A batch the function failed as a whole is split in two, each half retried alone
+    /// (`BisectBatchOnFunctionError`).
+    pub(crate) bisect: bool,
 }
 
 /// Why records were given up on.
@@ -134,6 +137,9 @@ struct Partition {
     retry_at: Option<Instant>,
     /// Failures in a row, for the backoff.
     failures: u32,
+    /// With bisection, the sizes of the next batches' shares of this partition, the
+    /// first one next: the halves of a failed batch still to be tried.
+    segments: VecDeque<usize>,
 }
 
 impl Partition {
@@ -144,6 +150,16 @@ impl Partition {
     /// Where the group's offset should stand: the first unsettled record.
     fn position(&self) -> i64 {
         self.waiting.front().map_or(self.next_offset, |r| r.offset)
+    }
+
+    /// `count` records of the first segment were settled (or are to be tried again in
+    /// segments of their own).
+    fn done_in_segment(&mut self, count: usize) {
+        if let Some(first) = self.segments.pop_front()
+            && first > count
+        {
+            self.segments.push_front(first - count);
+        }
     }
 
     fn backoff(&mut self, now: Instant) {
@@ -188,6 +204,7 @@ impl Mapping {
                     committed: None,
                     retry_at: None,
                     failures: 0,
+                    segments: VecDeque::new(),
                 });
                 self.partitions.len() - 1
             }
@@ -286,6 +303,7 @@ impl Mapping {
                     break;
                 };
                 p.bytes -= record.json.len();
+                p.done_in_segment(1);
                 if old {
                     too_old.push(record);
                 } else {
@@ -314,7 +332,11 @@ impl Mapping {
                 continue;
             }
             let mut taken = 0;
+            let share = p.segments.front().copied().unwrap_or(usize::MAX);
             for r in &p.waiting {
+                if taken == share {
+                    break;
+                }
                 // The record and its comma, and its group's bytes with the first one.
                 let cost = r.json.len() + 1 + if taken == 0 { group_bytes(&p.topic) } else { 0 };
                 if batch.records.len() == self.limits.batch_size
@@ -355,19 +377,29 @@ impl Mapping {
         };
         let mut given_up = Vec::new();
         let mut records = batch.records.into_iter();
+        let whole_failure = matches!(outcome, Outcome::Failed);
         for (index, count) in batch.taken {
             let Some(p) = self.partitions.get_mut(index) else {
                 continue;
             };
+            // A failed batch's share of more than one record is split in two, each half
+            // tried alone; the attempt does not count against the retries.
+            let split = whole_failure && self.limits.bisect && count > 1;
             let partition_name = name(&p.topic, p.partition);
             let mut kept = VecDeque::new();
             let mut any_failed = false;
             for _ in 0..count {
                 // The batch's copy carries the attempt count.
-                let (Some(record), Some(settled)) = (records.next(), p.waiting.pop_front()) else {
+                let (Some(mut record), Some(settled)) = (records.next(), p.waiting.pop_front())
+                else {
                     break;
                 };
                 p.bytes -= settled.json.len();
+                if split {
+                    record.attempts = record.attempts.saturating_sub(1);
+                    kept.push_back(record);
+                    continue;
+                }
                 let record_failed = failed
                     .as_ref()
                     .is_none_or(|set| set.contains(&(partition_name.as_str(), record.offset)));
@@ -385,10 +417,20 @@ impl Mapping {
                     kept.push_back(record);
                 }
             }
+            let retried = kept.len();
             // The failed records go back in front, in their order.
             while let Some(record) = kept.pop_back() {
                 p.bytes += record.json.len();
                 p.waiting.push_front(record);
+            }
+            if split {
+                p.done_in_segment(count);
+                p.segments.push_front(count / 2);
+                p.segments.push_front(count - count / 2);
+            } else if !(whole_failure && retried > 0 && !p.segments.is_empty()) {
+                // A lone record of a bisected batch that failed is tried alone again;
+                // otherwise its share of the segment is done.
+                p.done_in_segment(count);
             }
             if any_failed {
                 p.backoff(now);

@@ -53,10 +53,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
     let limits = Limits {
         batch_size,
         max_bytes: PAYLOAD_LIMIT.saturating_sub(source.overhead()),
-        max_retries: u32::try_from(args.max_retries).ok(),
+        max_retries: retries(args.max_retries, args.on_failure_dir.is_some()),
         max_age: u64::try_from(args.maximum_record_age)
             .ok()
             .map(Duration::from_secs),
+        bisect: args.bisect_batch_on_function_error,
     };
     let mut runner = Runner {
         mapping: Mapping::new(limits),
@@ -95,6 +96,27 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
             eprintln!("lambda-kafka run: {fatal}");
             Ok(1)
         }
+    }
+}
+
+/// The retries after a first attempt: `None` for no limit. Lambda applies at most 10 when
+/// the retries are infinite (-1) and the mapping has an on-failure destination.
+fn retries(max_retries: i64, on_failure_destination: bool) -> Option<u32> {
+    match u32::try_from(max_retries) {
+        Ok(retries) => Some(retries),
+        Err(_) if on_failure_destination => Some(10),
+        Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod retries_tests {
+    #[test]
+    fn infinite_retries_with_a_destination_become_ten() {
+        assert_eq!(super::retries(-1, false), None);
+        assert_eq!(super::retries(-1, true), Some(10));
+        assert_eq!(super::retries(3, true), Some(3));
+        assert_eq!(super::retries(0, false), Some(0));
     }
 }
 

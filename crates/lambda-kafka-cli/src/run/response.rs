@@ -138,6 +138,7 @@ mod tests {
             max_bytes: 1000,
             max_retries: None,
             max_age: None,
+            bisect: false,
         });
         for offset in [4, 5] {
             mapping.push(Stored {

@@ -8,6 +8,7 @@ fn limits() -> Limits {
         max_bytes: 1000,
         max_retries: Some(2),
         max_age: None,
+        bisect: false,
     }
 }
 
@@ -267,4 +268,56 @@ fn a_filtered_record_is_committed_once_the_records_before_it_are_settled() {
     mapping.skip(&Arc::from("u"), 1, 5);
     assert!(mapping.is_idle());
     assert!(commits(&mapping).contains(&("u-1".to_owned(), 6)));
+}
+
+/// Runs every batch to its end, the function failing any batch that holds `poison`;
+/// returns the sizes of the invocations and what was discarded.
+fn bisected(records: usize, poison: i64, max_retries: u32) -> (Vec<usize>, Vec<i64>) {
+    let limits = Limits {
+        batch_size: records,
+        max_bytes: usize::MAX,
+        max_retries: Some(max_retries),
+        bisect: true,
+        ..limits()
+    };
+    let count = i64::try_from(records).expect("a count");
+    let offsets: Vec<(&str, i32, i64)> = (0..count).map(|o| ("t", 0, o)).collect();
+    let mut mapping = filled(limits, &offsets);
+    let mut now = Instant::now();
+    let (mut sizes, mut discarded) = (Vec::new(), Vec::new());
+    while !mapping.is_idle() {
+        now = later(now);
+        let batch = mapping.next_batch(now);
+        sizes.push(batch.records.len());
+        let outcome = if batch.records.iter().any(|r| r.offset == poison) {
+            Outcome::Failed
+        } else {
+            Outcome::Success
+        };
+        for gone in mapping.settle(batch, &outcome, now) {
+            assert_eq!(gone.condition, Condition::RetryAttemptsExhausted);
+            discarded.extend(gone.records.iter().map(|r| r.offset));
+        }
+        assert!(sizes.len() < 100, "bisection does not end: {sizes:?}");
+    }
+    (sizes, discarded)
+}
+
+#[test]
+fn bisection_isolates_a_poison_record_before_retries_count() {
+    // 64 records: the whole batch, then each half of each level once (6 levels), the
+    // poison record's own attempt last: 1 + 2 * 6 = 13 invocations.
+    // Offsets 0-31 succeed; 32-63 fail; 32-47; 32-39; 32-35 succeed; 36-39 fail; 36-37;
+    // 36 succeeds; 37 fails alone and is discarded; then 38-39, 40-47, 48-63 succeed.
+    let (sizes, discarded) = bisected(64, 37, 0);
+    assert_eq!(sizes, [64, 32, 32, 16, 8, 4, 4, 2, 1, 1, 2, 8, 16]);
+    assert_eq!(discarded, [37]);
+    // Two retries: the lone poison record is tried twice more, alone.
+    let (sizes, discarded) = bisected(64, 37, 2);
+    assert_eq!(sizes.len(), 15, "{sizes:?}");
+    assert_eq!(sizes.iter().filter(|s| **s == 1).count(), 4, "{sizes:?}");
+    assert_eq!(discarded, [37]);
+    // Every other record was delivered in a batch that succeeded.
+    let (sizes, _) = bisected(5, 0, 0);
+    assert_eq!(sizes, [5, 3, 2, 1, 1, 1, 2], "{sizes:?}");
 }
