@@ -14,6 +14,7 @@
 //! | `SCHEMA_REGISTRY_SECRET` | or the ARN of the Secrets Manager secret holding them (`username`, `password`), as the event source mapping's |
 //! | `GLUE_REGISTRY` | `true`: the AWS Glue Schema Registry, with the function's AWS configuration, instead |
 //! | `SCHEMA_REGISTRY_TIMEOUT_MS` | the longest one schema fetch may take (5000 unless set) |
+//! | `FAIL_WHOLE_BATCH` | `true`: a batch with a failed record fails the invocation instead of answering with a partial batch response (for a mapping without `ReportBatchItemFailures`) |
 //! | `AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL` | `JSON` for JSON log lines; the log level (`INFO` unless set) |
 //! | `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` | where spans go, over OTLP/HTTP (`OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`); none: no export |
 //! | `OTEL_SERVICE_NAME` | the service the spans belong to |
@@ -163,7 +164,8 @@ async fn serve(telemetry: telemetry::Telemetry) -> Result<(), runtime::Error> {
         );
         Ok::<(), String>(())
     };
-    let function = KafkaService::per_record(consumer, handler);
+    let whole = matches!(var("FAIL_WHOLE_BATCH").as_deref(), Some("true" | "1"));
+    let function = KafkaService::per_record(consumer, handler).fail_whole_batch(whole);
     let function = match schemas {
         #[cfg(feature = "registry")]
         Some(schemas) => function.registry(schemas),

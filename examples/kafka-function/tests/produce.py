@@ -10,7 +10,8 @@ travels one of three ways, in turn: the classic 0x00 + id prefix, a
 every record has a key and two headers. json also gets one poison record, a value that
 is no JSON. plain writes COUNT small JSON values with keys, for the restart test; kinds
 writes COUNT JSON values whose `kind` is order, refund and note in turn, and text COUNT
-text values, every third starting with ERROR, the others with INFO (the filter tests).
+text values, every third starting with ERROR, the others with INFO (the filter tests);
+bisect COUNT JSON values, the 38th of which is not JSON (the bisection test).
 
 Written to OUT_DIR:
 - `expected-FORMAT.json`: per record, its topic, partition, offset, and the key and
@@ -43,6 +44,8 @@ VECTORS = ROOT / "testdata" / "vectors"
 SCHEMAS = VECTORS / "schemas"
 PARTITIONS = 2
 KINDS = ["order", "refund", "note"]
+# The poison record of the bisect topic: the 38th.
+BISECT_POISON = 37
 
 
 def guid_prefix_serializer(payload, ctx, schema_id):
@@ -80,6 +83,10 @@ def main():
         for i in range(count):
             value = {"n": i, "kind": KINDS[i % 3]}
             records.append((f"k{i}".encode(), json.dumps(value).encode(), [], f"k{i}", value))
+    elif fmt == "bisect":
+        for i in range(count):
+            value = b"{not json" if i == BISECT_POISON else json.dumps({"n": i}).encode()
+            records.append((f"k{i}".encode(), value, [], f"k{i}", {"n": i}))
     elif fmt == "text":
         for i in range(count):
             value = f"{'ERROR' if i % 3 == 0 else 'INFO'} line {i}"
@@ -135,7 +142,9 @@ def main():
                 key = key_seen.encode()
             records.append((key, value, headers, key_seen, want["value"]))
     for i, (key, value, headers, _, _) in enumerate(records):
-        producer.produce(topic, key=key, value=value, headers=headers, partition=i % PARTITIONS,
+        # The bisect topic has one partition, so that its batches are one partition's.
+        partition = 0 if fmt == "bisect" else i % PARTITIONS
+        producer.produce(topic, key=key, value=value, headers=headers, partition=partition,
                          on_delivery=delivered)
         producer.flush(30)
     poison = None

@@ -1,7 +1,7 @@
-//! `lambda-kafka run --filter` against a real broker, as the event source mapping filters:
-//! records no filter delivers never reach the function, and their offsets are committed
-//! with the others'. confluent-kafka's Python producer writes the records to tansu; the
-//! function runs under cargo-lambda's emulator.
+//! The event source mapping's controls in `lambda-kafka run`, against a real broker:
+//! filters (records no filter delivers never reach the function, and their offsets are
+//! committed with the others') and bisection of a failed batch. confluent-kafka's Python
+//! producer writes the records to tansu; the function runs under cargo-lambda's emulator.
 //!
 //! Needs what `source.rs` needs; without it the tests say they were skipped, unless
 //! `LAMBDA_KAFKA_BROKER=required` (as `.ci/run` sets).
@@ -139,4 +139,75 @@ fn a_string_filter_on_text_values_and_a_json_pattern_that_does_not_apply() {
     );
     assert_eq!(got.len(), all.len(), "{said}");
     assert_eq!(committed, ends, "{said}");
+}
+
+#[test]
+fn bisection_isolates_one_poison_record_among_64_in_13_invocations() {
+    if !broker_tools_available() {
+        return;
+    }
+    let broker = Broker::start("bisect");
+    let topic = "orders-bisect";
+    broker.create_topic(topic, 1);
+    let produced = produce(&broker, "bisect", 64);
+    // A function without partial batch responses: a poison record fails its batch.
+    let (guard, emulator, function, port) = start_logging(
+        &[("VALUE_FORMAT", "json"), ("FAIL_WHOLE_BATCH", "true")],
+        None,
+    );
+    let failures = broker.dir.join("failed");
+    let failures_arg = failures.display().to_string();
+    let options = [
+        "--batch-size",
+        "64",
+        "--batching-window-ms",
+        "2000",
+        "--max-retries",
+        "0",
+        "--bisect-batch-on-function-error",
+        "--on-failure-dir",
+        &failures_arg,
+        "--exit-when-idle",
+        "2",
+    ];
+    let ran = run_to_end(runner(&broker, topic, "bisect", port, &options));
+    drop((function, emulator, guard));
+    let said = String::from_utf8_lossy(&ran.stderr);
+    let sizes: Vec<usize> = said
+        .lines()
+        .filter_map(|l| {
+            l.split_once("invocation of ")?
+                .1
+                .split_once(' ')?
+                .0
+                .parse()
+                .ok()
+        })
+        .collect();
+    // The whole batch, then each half of each of the six levels once (the half without
+    // the poison record succeeds, the other is split), the poison record alone last.
+    assert_eq!(
+        sizes,
+        [64, 32, 32, 16, 8, 4, 4, 2, 1, 1, 2, 8, 16],
+        "{said}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(&failures)
+        .expect("the failure folder")
+        .collect();
+    assert_eq!(kept.len(), 1, "{said}");
+    let text = std::fs::read(kept[0].as_ref().expect("an entry").path()).expect("the record");
+    let record = lambda_kafka::event::OnFailureRecord::from_slice(&text).expect("a record");
+    let held: Vec<i64> = record
+        .event()
+        .expect("its event")
+        .records()
+        .map(|r| r.offset())
+        .collect();
+    assert_eq!(held, [37]);
+    assert_eq!(record.request_context.approximate_invoke_count, 1);
+    assert_eq!(
+        broker.committed("bisect", topic, 1),
+        ends(produced.records.keys().cloned(), 1),
+        "{said}"
+    );
 }
