@@ -121,6 +121,8 @@ pub(crate) enum StartingPosition {
     TrimHorizon,
     /// Records produced from now on.
     Latest,
+    /// The first record at or after `--starting-position-timestamp`.
+    AtTimestamp,
 }
 
 /// The kind of cluster the events say they come from.
@@ -234,6 +236,10 @@ pub(crate) struct RunArgs {
     /// the others'.
     #[arg(long, value_name = "PATTERN")]
     pub(crate) filter: Vec<String>,
+
+    /// Where `at-timestamp` starts: Unix seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(0..))]
+    pub(crate) starting_position_timestamp: Option<i64>,
 
     /// The most records in one invocation (1 to 10,000).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]

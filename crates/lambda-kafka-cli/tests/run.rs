@@ -41,7 +41,7 @@ fn a_target_is_required_and_only_one() {
 
 #[test]
 fn bad_options_say_what_is_wrong() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 14] = [
         (
             &["--print", "--batch-size", "10001"],
             "10001 is not in 1..=10000",
@@ -86,6 +86,32 @@ fn bad_options_say_what_is_wrong() {
         (
             &["--print", "--kafka-config", "fetch.max.bytes"],
             "lambda-kafka: --kafka-config takes KEY=VALUE, not \"fetch.max.bytes\"",
+        ),
+        (
+            &["--print", "--starting-position", "at-timestamp"],
+            "lambda-kafka: --starting-position at-timestamp needs --starting-position-timestamp SECONDS",
+        ),
+        (
+            &["--print", "--starting-position-timestamp", "1700000000"],
+            "lambda-kafka: --starting-position-timestamp applies to --starting-position at-timestamp only",
+        ),
+        (
+            &[
+                "--print",
+                "--starting-position",
+                "at-timestamp",
+                "--starting-position-timestamp",
+                "-5",
+            ],
+            "unexpected argument '-5' found",
+        ),
+        (
+            &["--print", "--filter", r#"{"value": {"kind": []}}"#],
+            "lambda-kafka: --filter 1: at /value/kind: an empty list matches nothing",
+        ),
+        (
+            &["--print", "--filter", r#"{"key": {"kind": ["a"]}}"#],
+            "lambda-kafka: --filter 1: at /key: a Kafka filter matches the record's `value` only",
         ),
         (
             &["--print", "--kafka-config", "no.such.setting=1"],

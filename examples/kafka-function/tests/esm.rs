@@ -211,3 +211,50 @@ fn bisection_isolates_one_poison_record_among_64_in_13_invocations() {
         "{said}"
     );
 }
+
+#[test]
+fn at_timestamp_starts_at_the_first_record_at_or_after_it() {
+    if !broker_tools_available() {
+        return;
+    }
+    let broker = Broker::start("at-timestamp");
+    let topic = "orders-plain";
+    broker.create_topic(topic, 2);
+    let before = produce(&broker, "plain", 6);
+    // The next whole second, once it has begun: the later records are at or after it.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970");
+    let start = now.as_secs() + 1;
+    std::thread::sleep(
+        std::time::Duration::from_secs(start) - now + std::time::Duration::from_millis(50),
+    );
+    let after = produce(&broker, "plain", 6);
+    let log = broker.dir.join("function.log");
+    let (guard, emulator, function, port) = start_logging(&[("VALUE_FORMAT", "json")], Some(&log));
+    let start_arg = start.to_string();
+    let options = [
+        "--batching-window-ms",
+        "100",
+        "--exit-when-idle",
+        "2",
+        "--starting-position",
+        "at-timestamp",
+        "--starting-position-timestamp",
+        &start_arg,
+    ];
+    let command = runner(&broker, topic, "at-timestamp", port, &options);
+    let ran = run_to_end(command);
+    drop((function, emulator, guard));
+    let said = String::from_utf8_lossy(&ran.stderr);
+    let got: BTreeSet<(i64, i64)> = logged(&log)
+        .into_iter()
+        .map(|((_, p, o), _, _)| (p, o))
+        .collect();
+    let wanted: BTreeSet<(i64, i64)> = after.records.keys().map(|(_, p, o)| (*p, *o)).collect();
+    assert_eq!(before.records.len(), 6);
+    assert_eq!(
+        got, wanted,
+        "only the records at or after the timestamp\n{said}"
+    );
+}

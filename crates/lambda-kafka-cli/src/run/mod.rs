@@ -3,6 +3,7 @@
 //! invokes the function (or prints each event), commits offsets after each success and
 //! retries failures; see the README, "Run your function against your Kafka".
 
+mod consumer;
 mod envelope;
 mod failure;
 mod formats;
@@ -12,20 +13,20 @@ mod target;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{Headers as _, Message as _, Timestamp};
-use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use rdkafka::{Offset, TopicPartitionList};
 
+use self::consumer::{Context, connect};
 use self::envelope::{Fetched, Registry, Source, Stamp};
 use self::failure::LastAnswer;
 use self::formats::Formats;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
 use self::target::{Sent, Target};
-use crate::args::{EventSourceKind, RunArgs, StartingPosition};
+use crate::args::{EventSourceKind, RunArgs};
 use crate::filter::Filters;
 
 /// An invocation's payload limit, as Lambda's for a synchronous invocation.
@@ -109,81 +110,10 @@ fn retries(max_retries: i64, on_failure_destination: bool) -> Option<u32> {
     }
 }
 
-#[cfg(test)]
-mod retries_tests {
-    #[test]
-    fn infinite_retries_with_a_destination_become_ten() {
-        assert_eq!(super::retries(-1, false), None);
-        assert_eq!(super::retries(-1, true), Some(10));
-        assert_eq!(super::retries(3, true), Some(3));
-        assert_eq!(super::retries(0, false), Some(0));
-    }
-}
-
 fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// Keeps the partitions the group takes away, for the loop to forget.
-#[derive(Default)]
-struct Context {
-    revoked: Mutex<Vec<(String, i32)>>,
-}
-
-impl ClientContext for Context {}
-
-impl ConsumerContext for Context {
-    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        if let Rebalance::Revoke(list) = rebalance {
-            let mut revoked = self.revoked.lock().unwrap_or_else(PoisonError::into_inner);
-            for element in list.elements() {
-                revoked.push((element.topic().to_owned(), element.partition()));
-            }
-        }
-    }
-
-    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        if let Rebalance::Assign(list) = rebalance {
-            let names: Vec<String> = list
-                .elements()
-                .iter()
-                .map(|e| name(e.topic(), e.partition()))
-                .collect();
-            eprintln!("lambda-kafka run: assigned {}", names.join(", "));
-        }
-    }
-}
-
-fn connect(args: &RunArgs) -> Result<BaseConsumer<Context>, String> {
-    let mut config = ClientConfig::new();
-    config
-        .set("bootstrap.servers", &args.bootstrap_servers)
-        .set("group.id", &args.consumer_group)
-        .set("enable.auto.commit", "false")
-        .set("enable.partition.eof", "false")
-        .set(
-            "auto.offset.reset",
-            match args.starting_position {
-                StartingPosition::TrimHorizon => "earliest",
-                StartingPosition::Latest => "latest",
-            },
-        );
-    for setting in &args.kafka_config {
-        let Some((key, value)) = setting.split_once('=') else {
-            return Err(format!("--kafka-config takes KEY=VALUE, not {setting:?}"));
-        };
-        config.set(key.trim(), value.trim());
-    }
-    let consumer: BaseConsumer<Context> = config
-        .create_with_context(Context::default())
-        .map_err(|e| format!("cannot create the Kafka consumer: {e}"))?;
-    let topics: Vec<&str> = args.topic.iter().map(String::as_str).collect();
-    consumer
-        .subscribe(&topics)
-        .map_err(|e| format!("cannot subscribe to {}: {e}", topics.join(", ")))?;
-    Ok(consumer)
 }
 
 struct Runner<'a> {
@@ -502,4 +432,15 @@ fn ranges(records: &[mapping::Stored]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod retries_tests {
+    #[test]
+    fn infinite_retries_with_a_destination_become_ten() {
+        assert_eq!(super::retries(-1, false), None);
+        assert_eq!(super::retries(-1, true), Some(10));
+        assert_eq!(super::retries(3, true), Some(3));
+        assert_eq!(super::retries(0, false), Some(0));
+    }
 }

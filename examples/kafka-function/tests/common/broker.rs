@@ -145,7 +145,8 @@ pub(crate) fn runner_binary() -> PathBuf {
     beside
 }
 
-/// `lambda-kafka run` invoking the function on `port`, with `extra` options.
+/// `lambda-kafka run` invoking the function on `port`, with `extra` options, from the
+/// oldest record unless `extra` has a `--starting-position`.
 pub(crate) fn runner(
     broker: &Broker,
     topic: &str,
@@ -162,12 +163,7 @@ pub(crate) fn runner(
             "--topic",
             topic,
         ])
-        .args([
-            "--consumer-group",
-            group,
-            "--starting-position",
-            "trim-horizon",
-        ])
+        .args(["--consumer-group", group])
         .args([
             "--invoke",
             &format!("http://127.0.0.1:{port}/2015-03-31/functions/kafka-function/invocations"),
@@ -178,6 +174,10 @@ pub(crate) fn runner(
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // From the oldest record, unless `extra` says where.
+    if !extra.contains(&"--starting-position") {
+        command.args(["--starting-position", "trim-horizon"]);
+    }
     command
 }
 
