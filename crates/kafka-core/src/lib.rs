@@ -84,7 +84,7 @@ pub use decode_error::DecodeError;
 pub use error::{Error, ErrorKind, RecordError};
 pub use event::{
     EventSource, Header, Headers, KafkaBatchInfo, KafkaEvent, OnFailureRecord, PartitionRecords,
-    RawPayload, RawRecord, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
+    RawPayload, RawRecord, RecordInfo, RecordProblem, RecordsInfo, RequestContext, ResponseContext,
 };
 pub use framing::{Compression, Framing, FramingPolicy, HeaderSource, MessageIndexes, WireFormat};
 pub use iter::Records;

@@ -125,6 +125,18 @@ pub(crate) enum StartingPosition {
     AtTimestamp,
 }
 
+/// The on-failure destination whose records `--on-failure-dir` holds.
+#[cfg(feature = "source")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum OnFailureShape {
+    /// Amazon S3: the whole event in `payload`.
+    S3,
+    /// Amazon SQS: the offset ranges, no payload.
+    Sqs,
+    /// Amazon SNS: as SQS.
+    Sns,
+}
+
 /// The kind of cluster the events say they come from.
 #[cfg(feature = "source")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -274,8 +286,8 @@ pub(crate) struct RunArgs {
     pub(crate) print: bool,
 
     /// Retries of a failed batch or record after its first attempt; -1 for no limit
-    /// (Lambda's default; 10 when --on-failure-dir is given, as Lambda caps infinite
-    /// retries with an on-failure destination).
+    /// (Lambda's default; 10 with an on-failure destination, as Lambda caps infinite
+    /// retries then).
     #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-1..=10_000))]
     pub(crate) max_retries: i64,
 
@@ -289,10 +301,21 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = -1, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-1..=604_800))]
     pub(crate) maximum_record_age: i64,
 
-    /// Keep each discarded batch here, as Lambda's S3 on-failure destination does;
-    /// without it a discarded batch is only reported.
+    /// Keep each discarded batch here, as Lambda's S3 on-failure destination does (or
+    /// an SQS or SNS one, with --on-failure-destination); without a destination a
+    /// discarded batch is only reported.
     #[arg(long, value_name = "DIR")]
     pub(crate) on_failure_dir: Option<PathBuf>,
+
+    /// The shape of --on-failure-dir's files: s3 (with the event), sqs or sns (the offset
+    /// ranges only).
+    #[arg(long, value_enum, value_name = "KIND", default_value = "s3")]
+    pub(crate) on_failure_destination: OnFailureShape,
+
+    /// Write each discarded record to this topic of the same cluster, as a Kafka-topic
+    /// on-failure destination does: one record each, with the original key.
+    #[arg(long, value_name = "TOPIC")]
+    pub(crate) on_failure_topic: Option<String>,
 
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,

@@ -25,7 +25,9 @@ pub(crate) fn run(args: &DecodeArgs) -> Result<u8, String> {
         .key_wire_format(args.key_wire_format.unwrap_or(args.wire_format))
         .value_wire_format(args.value_wire_format.unwrap_or(args.wire_format));
 
-    let input = read_event(args.event.as_deref())?;
+    let Some(input) = read_event(args.event.as_deref())? else {
+        return Ok(0);
+    };
     let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
     if let Some(settings) = args.registry.settings()? {
         // Fetch the writer schemas the records name, before decoding them.
@@ -82,9 +84,11 @@ pub(crate) struct Input {
 }
 
 /// Reads the event from `path`, or standard input when absent or "-". An on-failure
-/// record (what an event source mapping keeps of a discarded batch) gives the event it
-/// holds.
-pub(crate) fn read_event(path: Option<&Path>) -> Result<Input, String> {
+/// record (what an event source mapping keeps of discarded records) gives the event it
+/// holds: an S3 destination's string `payload`, a Kafka topic's object. An SQS or SNS
+/// destination's record holds none: its offset ranges are printed, one JSON line each,
+/// for the records to be fetched again, and there is no event (`None`).
+pub(crate) fn read_event(path: Option<&Path>) -> Result<Option<Input>, String> {
     let (bytes, name) = match path {
         Some(path) if path != Path::new("-") => (
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
@@ -103,12 +107,42 @@ pub(crate) fn read_event(path: Option<&Path>) -> Result<Input, String> {
     if bytes.windows(marker.len()).any(|w| w == marker)
         && let Ok(record) = OnFailureRecord::from_slice(&bytes)
     {
-        return Ok(Input {
-            bytes: record.payload.into_bytes(),
+        let Some(payload) = record.payload else {
+            print_ranges(&name, &record);
+            return Ok(None);
+        };
+        return Ok(Some(Input {
+            bytes: payload.into_bytes(),
             name: format!("{name} (the on-failure record's payload)"),
-        });
+        }));
     }
-    Ok(Input { bytes, name })
+    Ok(Some(Input { bytes, name }))
+}
+
+/// The offset ranges of an on-failure record without a payload, one JSON line each, and
+/// a note on standard error.
+fn print_ranges(name: &str, record: &OnFailureRecord) {
+    let mut out = io::stdout().lock();
+    for (group, info) in &record.kafka_batch_info.records_info {
+        let (topic, partition) = group
+            .rsplit_once('-')
+            .map_or((group.as_str(), None), |(t, p)| (t, p.parse::<i32>().ok()));
+        let line = serde_json::json!({
+            "topic": topic,
+            "partition": partition,
+            "firstOffset": info.first_record_offset.parse::<i64>().ok(),
+            "lastOffset": info.last_record_offset.parse::<i64>().ok(),
+            "firstTimestamp": info.first_record_timestamp,
+            "lastTimestamp": info.last_record_timestamp,
+            "condition": record.request_context.condition,
+        });
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+    eprintln!(
+        "lambda-kafka: {name} is an on-failure record without a payload (an SQS or SNS destination keeps none): fetch {} again from the cluster",
+        record.offsets()
+    );
 }
 
 /// One decoded record, in the contract's field order.

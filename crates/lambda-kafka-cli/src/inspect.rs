@@ -20,7 +20,9 @@ const PREVIEW: usize = 32;
 
 /// Prints one line per record; `Err` is a usage problem (exit 64).
 pub(crate) fn run(args: &InspectArgs) -> Result<u8, String> {
-    let input = read_event(args.event.as_deref())?;
+    let Some(input) = read_event(args.event.as_deref())? else {
+        return Ok(0);
+    };
     let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
     // The consumer reads the records and their base64; the framing is read here, so that
     // a header that cannot be read is reported beside the bytes' length and preview.

@@ -41,7 +41,7 @@ fn a_target_is_required_and_only_one() {
 
 #[test]
 fn bad_options_say_what_is_wrong() {
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 17] = [
         (
             &["--print", "--batch-size", "10001"],
             "10001 is not in 1..=10000",
@@ -112,6 +112,30 @@ fn bad_options_say_what_is_wrong() {
         (
             &["--print", "--filter", r#"{"key": {"kind": ["a"]}}"#],
             "lambda-kafka: --filter 1: at /key: a Kafka filter matches the record's `value` only",
+        ),
+        (
+            &["--print", "--on-failure-topic", "orders"],
+            "lambda-kafka: --on-failure-topic orders: the on-failure topic cannot be a source topic",
+        ),
+        (
+            &[
+                "--print",
+                "--on-failure-topic",
+                "dlq",
+                "--on-failure-dir",
+                "/tmp/x",
+            ],
+            "lambda-kafka: --on-failure-dir and --on-failure-topic: a mapping has one on-failure destination; choose one",
+        ),
+        (
+            &[
+                "--print",
+                "--on-failure-topic",
+                "dlq",
+                "--on-failure-destination",
+                "sqs",
+            ],
+            "lambda-kafka: --on-failure-destination describes the files of --on-failure-dir; a topic's records have their own shape",
         ),
         (
             &["--print", "--kafka-config", "no.such.setting=1"],

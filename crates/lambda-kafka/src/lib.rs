@@ -9,8 +9,8 @@ pub mod event {
     pub use kafka_core::{
         Compression, ConsumerRecord, EventSource, Framing, Header, HeaderSource, Headers,
         KafkaBatchInfo, KafkaEvent, Lent, MessageIndexes, OnFailureRecord, Part, PartitionRecords,
-        RawPayload, RawRecord, RecordId, RecordProblem, Records, RecordsInfo, RequestContext,
-        ResponseContext, SchemaId, SchemaMetadata, TimestampType, Uuid, WireFormat,
+        RawPayload, RawRecord, RecordId, RecordInfo, RecordProblem, Records, RecordsInfo,
+        RequestContext, ResponseContext, SchemaId, SchemaMetadata, TimestampType, Uuid, WireFormat,
     };
 }
 

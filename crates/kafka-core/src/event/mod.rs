@@ -25,7 +25,7 @@ use serde::Deserialize as _;
 
 pub use self::headers::{Header, Headers};
 pub use self::on_failure::{
-    KafkaBatchInfo, OnFailureRecord, RecordsInfo, RequestContext, ResponseContext,
+    KafkaBatchInfo, OnFailureRecord, RecordInfo, RecordsInfo, RequestContext, ResponseContext,
 };
 pub use self::record::{RawPayload, RawRecord, RecordProblem};
 use crate::error::Error;

@@ -1,5 +1,6 @@
-//! The record an event source mapping writes to an S3 on-failure destination when it
-//! discards a Kafka batch: what failed, and the whole event as text.
+//! The record an event source mapping writes to an on-failure destination when it
+//! discards Kafka records: what failed, where, and (for S3 and Kafka-topic destinations)
+//! the event itself.
 
 use std::collections::BTreeMap;
 
@@ -8,13 +9,22 @@ use serde::{Deserialize, Serialize};
 use super::KafkaEvent;
 use crate::error::Error;
 
-/// What Lambda's Kafka event source mapping writes to an Amazon S3 on-failure destination
-/// for a batch it gave up on (after its retries, or when its records grew too old): the
-/// invocation's context, the batch's offset ranges, and `payload`, the whole event as a
-/// JSON string.
+/// What Lambda's Kafka event source mapping writes to an on-failure destination for
+/// records it gave up on (after their retries, when they grew too old, or when one was
+/// too large to send): the invocation's context, where the records were, and the event.
+/// Each destination writes its own shape, and this type reads all three:
 ///
-/// Read one pulled from the bucket with [`OnFailureRecord::from_slice`], then
-/// [`OnFailureRecord::event`] gives back the batch to decode or replay.
+/// - Amazon S3: one per batch, `KafkaBatchInfo.recordsInfo` with each topic-partition's
+///   offset range, and `payload`, the whole event as a JSON string;
+/// - a Kafka topic: one per record, `KafkaBatchInfo.recordInfo` with its offset and
+///   timestamp, and `payload`, the event of that record as a JSON object (kept here as
+///   its text);
+/// - Amazon SQS and SNS: one per batch, the offset ranges, no payload (fetch the records
+///   again from the cluster); `responseContext` is null when the function was never
+///   invoked (`MaximumPayloadSizeExceeded`).
+///
+/// Read one with [`OnFailureRecord::from_slice`]; [`OnFailureRecord::event`] gives back
+/// the event to decode or replay, when the record holds one.
 ///
 /// ```
 /// use kafka_core::OnFailureRecord;
@@ -39,8 +49,8 @@ pub struct OnFailureRecord {
     /// The failed invocation: its id, function, why the batch was discarded, how often it
     /// was tried.
     pub request_context: RequestContext,
-    /// The function's last answer.
-    pub response_context: ResponseContext,
+    /// The function's last answer; `None` (null) when it was never invoked.
+    pub response_context: Option<ResponseContext>,
     /// The document's version (`"1.0"`).
     pub version: String,
     /// When the batch was discarded (ISO 8601, UTC, milliseconds).
@@ -48,8 +58,28 @@ pub struct OnFailureRecord {
     /// The batch: its size, cluster and offset ranges.
     #[serde(rename = "KafkaBatchInfo")]
     pub kafka_batch_info: KafkaBatchInfo,
-    /// The whole event the function was invoked with, as JSON text.
-    pub payload: String,
+    /// The event the function was invoked with, as JSON text (S3: the text of the
+    /// string; a Kafka topic: the object's text); `None` for SQS and SNS, which keep
+    /// none.
+    #[serde(
+        default,
+        deserialize_with = "payload_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub payload: Option<String>,
+}
+
+/// `payload` as S3 writes it (a JSON string) or as a Kafka topic does (an object).
+fn payload_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<Box<serde_json::value::RawValue>> = Option::deserialize(d)?;
+    match raw {
+        None => Ok(None),
+        Some(raw) if raw.get().trim_start().starts_with('"') => {
+            serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)
+        }
+        Some(raw) if raw.get() == "null" => Ok(None),
+        Some(raw) => Ok(Some(raw.get().to_owned())),
+    }
 }
 
 /// The invocation a discarded batch belonged to.
@@ -93,8 +123,23 @@ pub struct KafkaBatchInfo {
     pub bootstrap_servers: Option<String>,
     /// The size of `payload` in bytes.
     pub payload_size: usize,
-    /// Per `topic-partition`: the first and last offsets and timestamps of its records.
+    /// Per `topic-partition`: the first and last offsets and timestamps of its records
+    /// (S3, SQS and SNS destinations).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub records_info: BTreeMap<String, RecordsInfo>,
+    /// The one record's offset and timestamp (a Kafka-topic destination).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_info: Option<RecordInfo>,
+}
+
+/// The record a Kafka-topic destination's record is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordInfo {
+    /// Its offset, as decimal text.
+    pub offset: String,
+    /// Its timestamp (ISO 8601, UTC).
+    pub timestamp: String,
 }
 
 /// The records of one topic-partition in a discarded batch.
@@ -112,6 +157,27 @@ pub struct RecordsInfo {
 }
 
 impl OnFailureRecord {
+    /// The records it is about, as text: `orders-0 offsets 5 to 6, orders-1 offset 9`.
+    #[must_use]
+    pub fn offsets(&self) -> String {
+        let info = &self.kafka_batch_info;
+        let ranges = info.records_info.iter().map(|(partition, r)| {
+            if r.first_record_offset == r.last_record_offset {
+                format!("{partition} offset {}", r.first_record_offset)
+            } else {
+                format!(
+                    "{partition} offsets {} to {}",
+                    r.first_record_offset, r.last_record_offset
+                )
+            }
+        });
+        let one = info
+            .record_info
+            .iter()
+            .map(|r| format!("offset {}", r.offset));
+        ranges.chain(one).collect::<Vec<_>>().join(", ")
+    }
+
     /// Reads an on-failure record.
     ///
     /// # Errors
@@ -128,9 +194,19 @@ impl OnFailureRecord {
     /// The event the record holds (its `payload`).
     ///
     /// # Errors
-    /// [`Error::InvalidEvent`] when `payload` is not a Lambda Kafka event.
+    /// [`Error::InvalidEvent`] when there is no `payload` (an SQS or SNS destination's
+    /// record: the message says which offsets to fetch again), or when it is not a Lambda
+    /// Kafka event.
     pub fn event(&self) -> Result<KafkaEvent<'_>, Error> {
-        KafkaEvent::from_str(&self.payload).map_err(|e| match e {
+        let Some(payload) = &self.payload else {
+            return Err(Error::InvalidEvent {
+                reason: format!(
+                    "the on-failure record holds no payload (an SQS or SNS destination keeps none): fetch {} again",
+                    self.offsets()
+                ),
+            });
+        };
+        KafkaEvent::from_str(payload).map_err(|e| match e {
             Error::InvalidEvent { reason } => Error::InvalidEvent {
                 reason: format!("the on-failure record's payload: {reason}"),
             },
@@ -152,11 +228,11 @@ mod tests {
                 condition: "RetryAttemptsExhausted".into(),
                 approximate_invoke_count: 1,
             },
-            response_context: ResponseContext {
+            response_context: Some(ResponseContext {
                 status_code: 200,
                 executed_version: "$LATEST".into(),
                 function_error: None,
-            },
+            }),
             version: "1.0".into(),
             timestamp: "1970-01-01T00:00:00.000Z".into(),
             kafka_batch_info: KafkaBatchInfo {
@@ -165,8 +241,9 @@ mod tests {
                 bootstrap_servers: None,
                 payload_size: 2,
                 records_info: BTreeMap::new(),
+                record_info: None,
             },
-            payload: "{}".into(),
+            payload: Some("{}".into()),
         };
         let error = record.event().expect_err("no records");
         assert_eq!(
@@ -175,7 +252,7 @@ mod tests {
         );
         let text = serde_json::to_string(&record).expect("written");
         assert!(
-            text.contains(r#""KafkaBatchInfo":{"batchSize":0,"payloadSize":2,"recordsInfo":{}}"#),
+            text.contains(r#""KafkaBatchInfo":{"batchSize":0,"payloadSize":2}"#),
             "{text}"
         );
         assert_eq!(

@@ -42,7 +42,9 @@ pub(crate) fn value_bytes(base64: Option<&str>) -> Option<Vec<u8>> {
 /// Prints one line per record; `Err` is a usage problem (exit 64).
 pub(crate) fn run(args: &FilterArgs) -> Result<u8, String> {
     let filters = Filters::parse(&args.filter)?;
-    let input = read_event(args.event.as_deref())?;
+    let Some(input) = read_event(args.event.as_deref())? else {
+        return Ok(0);
+    };
     let event = KafkaEvent::from_slice(&input.bytes).map_err(|e| format!("{}: {e}", input.name))?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

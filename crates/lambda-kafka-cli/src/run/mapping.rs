@@ -56,8 +56,8 @@ pub(crate) enum Condition {
     RetryAttemptsExhausted,
     /// They were older than the maximum record age.
     RecordAgeExceeded,
-    /// One record alone is larger than an invocation's payload.
-    PayloadTooLarge,
+    /// One record alone is larger than an invocation's payload: never sent.
+    MaximumPayloadSizeExceeded,
 }
 
 impl Condition {
@@ -65,7 +65,7 @@ impl Condition {
         match self {
             Self::RetryAttemptsExhausted => "RetryAttemptsExhausted",
             Self::RecordAgeExceeded => "RecordAgeExceeded",
-            Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::MaximumPayloadSizeExceeded => "MaximumPayloadSizeExceeded",
         }
     }
 }
@@ -313,7 +313,7 @@ impl Mapping {
         }
         [
             (Condition::RecordAgeExceeded, too_old),
-            (Condition::PayloadTooLarge, too_large),
+            (Condition::MaximumPayloadSizeExceeded, too_large),
         ]
         .into_iter()
         .filter(|(_, records)| !records.is_empty())

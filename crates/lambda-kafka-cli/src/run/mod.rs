@@ -22,7 +22,7 @@ use rdkafka::{Offset, TopicPartitionList};
 
 use self::consumer::{Context, connect};
 use self::envelope::{Fetched, Registry, Source, Stamp};
-use self::failure::LastAnswer;
+use self::failure::{Destination, LastAnswer};
 use self::formats::Formats;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
 use self::target::{Sent, Target};
@@ -39,6 +39,7 @@ const UNREACHABLE_PAUSE: Duration = Duration::from_secs(1);
 /// Runs the mapping; `Err` is a usage problem (exit 64), `Ok` the exit status.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
     let filters = Filters::parse(&args.filter)?;
+    let destination = Destination::new(args)?;
     let mut target = Target::new(args)?;
     let mut formats = Formats::new(args)?;
     let consumer = connect(args)?;
@@ -54,7 +55,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
     let limits = Limits {
         batch_size,
         max_bytes: PAYLOAD_LIMIT.saturating_sub(source.overhead()),
-        max_retries: retries(args.max_retries, args.on_failure_dir.is_some()),
+        max_retries: retries(args.max_retries, destination.exists()),
         max_age: u64::try_from(args.maximum_record_age)
             .ok()
             .map(Duration::from_secs),
@@ -70,6 +71,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
         topics: HashMap::new(),
         filters,
         filtered: 0,
+        destination,
         args,
         registry: match (&args.registry.schema_registry, args.registry.glue_registry) {
             (Some(_), _) => Some(Registry::Confluent),
@@ -128,6 +130,8 @@ struct Runner<'a> {
     /// The `--filter` patterns, and how many records they kept from the function.
     filters: Filters,
     filtered: u64,
+    /// Where discarded records go.
+    destination: Destination,
     args: &'a RunArgs,
     registry: Option<Registry>,
 }
@@ -363,28 +367,37 @@ impl Runner<'_> {
     }
 
     /// Hands discarded records to the on-failure destination, or reports them dropped.
-    fn keep(&self, discarded: &Discarded, last: &LastAnswer) -> Result<(), String> {
+    fn keep(&mut self, discarded: &Discarded, last: &LastAnswer) -> Result<(), String> {
         let ranges = ranges(&discarded.records);
-        let Some(dir) = &self.args.on_failure_dir else {
-            eprintln!(
-                "lambda-kafka run: discarded [{ranges}] ({}); no --on-failure-dir keeps them",
-                discarded.condition.as_str()
-            );
-            return Ok(());
-        };
-        let record = failure::record(
-            discarded,
-            &self.source,
-            &self.args.function_arn,
-            last,
-            now_millis(),
-        );
-        let path = failure::write(dir, &record)?;
-        eprintln!(
-            "lambda-kafka run: discarded [{ranges}] ({}), kept in {}",
-            discarded.condition.as_str(),
-            path.display()
-        );
+        let condition = discarded.condition.as_str();
+        let arn = &self.args.function_arn;
+        match &mut self.destination {
+            Destination::None => eprintln!(
+                "lambda-kafka run: discarded [{ranges}] ({condition}); no on-failure destination keeps them"
+            ),
+            Destination::Folder { dir, with_payload } => {
+                let record = failure::record(
+                    discarded,
+                    &self.source,
+                    arn,
+                    last,
+                    now_millis(),
+                    *with_payload,
+                );
+                let path = failure::write(dir, &record)?;
+                eprintln!(
+                    "lambda-kafka run: discarded [{ranges}] ({condition}), kept in {}",
+                    path.display()
+                );
+            }
+            Destination::Topic(topic) => {
+                topic.write(discarded, &self.source, arn, last, now_millis())?;
+                eprintln!(
+                    "lambda-kafka run: discarded [{ranges}] ({condition}), written to --on-failure-topic {}",
+                    self.args.on_failure_topic.as_deref().unwrap_or_default()
+                );
+            }
+        }
         Ok(())
     }
 

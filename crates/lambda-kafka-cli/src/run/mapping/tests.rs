@@ -194,7 +194,7 @@ fn old_and_oversized_records_are_discarded_before_a_batch() {
         summary,
         [
             (Condition::RecordAgeExceeded, vec![1]),
-            (Condition::PayloadTooLarge, vec![2])
+            (Condition::MaximumPayloadSizeExceeded, vec![2])
         ]
     );
     assert_eq!(commits(&mapping), [("a-0".into(), 3)]);
