@@ -258,3 +258,104 @@ fn at_timestamp_starts_at_the_first_record_at_or_after_it() {
         "only the records at or after the timestamp\n{said}"
     );
 }
+
+/// The records of `topic`, read from its start: (key, value) pairs.
+fn read_topic(broker: &Broker, topic: &str) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
+    let script = "import sys, json, base64; from confluent_kafka import Consumer\n\
+         c = Consumer({'bootstrap.servers': sys.argv[1], 'group.id': 'read-dlq', 'auto.offset.reset': 'earliest'})\n\
+         c.subscribe([sys.argv[2]]); got = []; idle = 0\n\
+         while idle < 5:\n    m = c.poll(1.0)\n    if m is None:\n        idle += 1; continue\n    if m.error(): continue\n    idle = 0; got.append([None if m.key() is None else base64.b64encode(m.key()).decode(), base64.b64encode(m.value()).decode()])\n\
+         print(json.dumps(got)); c.close()";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, &broker.address, topic])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pairs: Vec<(Option<String>, String)> =
+        serde_json::from_slice(&output.stdout).expect("JSON");
+    let decode = |text: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .expect("base64")
+    };
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.as_deref().map(decode), decode(&v)))
+        .collect()
+}
+
+#[test]
+fn a_poison_record_lands_on_the_on_failure_topic_with_its_key() {
+    if !broker_tools_available() {
+        return;
+    }
+    let broker = Broker::start("on-failure-topic");
+    let topic = "orders-json";
+    broker.create_topic(topic, 2);
+    broker.create_topic("orders-dlq", 2);
+    let produced = produce(&broker, "json", 0);
+    let (_, poison_partition, poison_offset) = produced.poison.clone().expect("a poison record");
+    let (guard, emulator, function, port) = start_logging(&[("VALUE_FORMAT", "json")], None);
+    let options = [
+        "--batching-window-ms",
+        "100",
+        "--max-retries",
+        "1",
+        "--on-failure-topic",
+        "orders-dlq",
+        "--exit-when-idle",
+        "2",
+    ];
+    let ran = run_to_end(runner(&broker, topic, "dlq", port, &options));
+    drop((function, emulator, guard));
+    let said = String::from_utf8_lossy(&ran.stderr);
+    assert!(
+        said.contains("written to --on-failure-topic orders-dlq"),
+        "{said}"
+    );
+    let kept = read_topic(&broker, "orders-dlq");
+    assert_eq!(kept.len(), 1, "one record per discarded record\n{said}");
+    let (key, value) = &kept[0];
+    assert_eq!(key.as_deref(), Some(&b"poison"[..]), "the original key");
+    let document: Value = serde_json::from_slice(value).expect("a JSON document");
+    assert_eq!(document["requestContext"]["condition"], "RetriesExhausted");
+    assert_eq!(document["requestContext"]["approximateInvokeCount"], 2);
+    assert_eq!(document["KafkaBatchInfo"]["batchSize"], 1);
+    assert_eq!(
+        document["KafkaBatchInfo"]["recordInfo"]["offset"],
+        poison_offset.to_string()
+    );
+    assert!(document["payload"].is_object());
+    // `lambda-kafka decode` reads it as the event it holds.
+    let mut decode = std::process::Command::new(common::broker::runner_binary());
+    decode
+        .args(["decode", "--value-format", "bytes", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = decode.spawn().expect("decode runs");
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(value)
+            .expect("written");
+    }
+    let output = child.wait_with_output().expect("decode ends");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line: Value = serde_json::from_slice(&output.stdout).expect("one line");
+    assert_eq!(line["partition"], poison_partition);
+    assert_eq!(line["offset"], poison_offset);
+    assert_eq!(line["key"], "poison");
+}
