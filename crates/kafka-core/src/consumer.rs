@@ -389,7 +389,7 @@ impl<K: Codec, V: Codec> KafkaConsumer<K, V> {
             })?;
         let received: &'b [u8] = base64;
         let metadata = raw.schema_metadata(part);
-        check_format(codec, metadata).map_err(|(configured, reported)| {
+        check_format(codec, metadata, received).map_err(|(configured, reported)| {
             RecordError::FormatMismatch {
                 record: RecordId::of(raw),
                 part,
@@ -446,10 +446,14 @@ fn schema_id_header<'r>(raw: &'r RawRecord<'_>, part: Part) -> Option<&'r [u8]> 
 }
 
 /// Checks that schema metadata does not contradict the codec's format: a codec of a known
-/// format refuses a record whose metadata reports another known one.
+/// format refuses a record whose metadata reports another known one. One exception: a
+/// JSON codec takes JSON text (an object or a list) whose metadata says `AVRO` or
+/// `PROTOBUF`, as a mapping's JSON record format delivers it (the schema's own format
+/// in the metadata, the record decoded to JSON).
 fn check_format<'m, C: Codec>(
     codec: &C,
     metadata: Option<&'m SchemaMetadata<'_>>,
+    received: &[u8],
 ) -> Result<(), (DataFormat, &'m DataFormat)> {
     let Some(reported) = metadata.and_then(SchemaMetadata::data_format) else {
         return Ok(());
@@ -459,11 +463,20 @@ fn check_format<'m, C: Codec>(
     }
     // Asked only of records whose metadata names a known format.
     match format_of(codec) {
+        Some(DataFormat::Json) if is_json_text(received) => Ok(()),
         Some(configured) if configured.is_known() && configured != *reported => {
             Err((configured, reported))
         }
         _ => Ok(()),
     }
+}
+
+/// Whether `bytes` start as a JSON object or list would (after white space).
+fn is_json_text(bytes: &[u8]) -> bool {
+    matches!(
+        bytes.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
 }
 
 #[cfg(feature = "tracing")]

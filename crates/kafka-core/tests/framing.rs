@@ -359,25 +359,28 @@ fn decompression_limit_is_configurable() {
 
 #[test]
 fn format_mismatch_fails_the_record() {
-    let cases = [
+    let cases: [(DataFormat, DataFormat, &[u8], &str); 3] = [
         (
             DataFormat::Avro,
             DataFormat::Json,
+            b"\x02\x06abc",
             "the schema metadata says AVRO but the value codec reads JSON",
         ),
         (
             DataFormat::Json,
             DataFormat::Protobuf,
+            b"{}",
             "the schema metadata says JSON but the value codec reads Protobuf",
         ),
         (
             DataFormat::Protobuf,
             DataFormat::Avro,
+            b"{}",
             "the schema metadata says PROTOBUF but the value codec reads Avro",
         ),
     ];
-    for (reported, configured, message) in cases {
-        let record = with_value(b"{}")
+    for (reported, configured, value, message) in cases {
+        let record = with_value(value)
             .schema_metadata(Part::Value, SchemaMetadata::new(Some(reported), Some("1")));
         let err = decode_value(record, Probe::new(Some(configured)), WireFormat::Auto).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::FormatMismatch);
@@ -386,6 +389,13 @@ fn format_mismatch_fails_the_record() {
             err.to_string(),
             format!("topic \"orders\", partition 0, offset 15, value: format mismatch: {message}")
         );
+    }
+    // JSON text labelled with its schema's format, as a mapping's JSON record format
+    // delivers Avro and Protobuf records, is JSON to a JSON codec.
+    for reported in [DataFormat::Avro, DataFormat::Protobuf] {
+        let record = with_value(b" {\"id\": 1}")
+            .schema_metadata(Part::Value, SchemaMetadata::new(Some(reported), Some("1")));
+        assert!(decode_value(record, Probe::new(Some(DataFormat::Json)), WireFormat::Auto).is_ok());
     }
     // Text and bytes codecs read anything; unknown formats are not compared.
     let record = with_value(b"{}").schema_metadata(

@@ -125,6 +125,17 @@ pub(crate) enum StartingPosition {
     AtTimestamp,
 }
 
+/// How the mapping delivers keys and values framed for a schema registry.
+#[cfg(feature = "source")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RecordFormat {
+    /// The bytes, the framing removed, with the schema's metadata.
+    Source,
+    /// Avro and Protobuf decoded with the registry's schema, as JSON text, with the
+    /// schema's metadata.
+    Json,
+}
+
 /// The on-failure destination whose records `--on-failure-dir` holds.
 #[cfg(feature = "source")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -319,6 +330,11 @@ pub(crate) struct RunArgs {
 
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
+
+    /// With a registry: how framed keys and values are delivered, as the mapping's
+    /// `EventRecordFormat`: source (the framing removed) or json (decoded, as JSON text).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "source")]
+    pub(crate) record_format: RecordFormat,
 
     /// The longest one invocation may take, in seconds; a slower one fails its batch.
     #[arg(long, value_name = "SECONDS", default_value_t = 900.0)]

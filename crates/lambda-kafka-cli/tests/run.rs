@@ -41,7 +41,7 @@ fn a_target_is_required_and_only_one() {
 
 #[test]
 fn bad_options_say_what_is_wrong() {
-    let cases: [(&[&str], &str); 17] = [
+    let cases: [(&[&str], &str); 18] = [
         (
             &["--print", "--batch-size", "10001"],
             "10001 is not in 1..=10000",
@@ -136,6 +136,10 @@ fn bad_options_say_what_is_wrong() {
                 "sqs",
             ],
             "lambda-kafka: --on-failure-destination describes the files of --on-failure-dir; a topic's records have their own shape",
+        ),
+        (
+            &["--print", "--record-format", "json"],
+            "lambda-kafka: --record-format json needs a registry: --schema-registry URL or --glue-registry",
         ),
         (
             &["--print", "--kafka-config", "no.such.setting=1"],

@@ -39,19 +39,34 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
         ("WIRE_FORMAT", "confluent"),
     ];
     let mut produced_of: BTreeMap<&str, Produced> = BTreeMap::new();
-    // (topic's format, case, the function's settings, whether the mapping delivers the
-    // SOURCE shape of a Confluent registry).
-    for (format, case, env, source_shape) in [
-        ("json", "json", vec![("VALUE_FORMAT", "json")], false),
-        ("avro", "avro", avro.clone(), false),
+    // (topic's format, case, the function's settings, the record format of the mapping's
+    // Confluent registry integration, if it has one).
+    for (format, case, env, record_format) in [
+        ("json", "json", vec![("VALUE_FORMAT", "json")], None),
+        ("avro", "avro", avro.clone(), None),
         (
             "protobuf",
             "protobuf",
             vec![("VALUE_FORMAT", "protobuf")],
-            false,
+            None,
         ),
-        ("avro", "avro-source", avro, true),
+        ("avro", "avro-source", avro, Some("source")),
+        // The JSON record format hands Avro and Protobuf over as JSON text: the function
+        // reads it with the JSON codec.
+        (
+            "avro",
+            "avro-json",
+            vec![("KEY_FORMAT", "json"), ("VALUE_FORMAT", "json")],
+            Some("json"),
+        ),
+        (
+            "protobuf",
+            "protobuf-json",
+            vec![("VALUE_FORMAT", "json")],
+            Some("json"),
+        ),
     ] {
+        let source_shape = record_format == Some("source");
         let topic = format!("orders-{format}");
         if !produced_of.contains_key(format) {
             broker.create_topic(&topic, 2);
@@ -78,8 +93,13 @@ fn every_format_arrives_decoded_once_and_the_poison_record_is_kept() {
             "--exit-when-idle",
             "2",
         ];
-        if source_shape {
-            options.extend(["--schema-registry", registry.url()]);
+        if let Some(record_format) = record_format {
+            options.extend([
+                "--schema-registry",
+                registry.url(),
+                "--record-format",
+                record_format,
+            ]);
         }
         let output = run_to_end(runner(&broker, &topic, &group, port, &options));
         drop((function, emulator, guard));

@@ -35,7 +35,14 @@ pub(crate) struct Fetched<'m> {
     pub(crate) key: Option<&'m [u8]>,
     pub(crate) value: Option<&'m [u8]>,
     pub(crate) headers: Vec<(&'m str, Option<&'m [u8]>)>,
+    /// The key's and value's JSON text in the JSON record format, with the schema's id
+    /// and format for the metadata; `None`: the side goes as it came (or unframed).
+    pub(crate) json: [Option<AsJson>; 2],
 }
+
+/// A key or value in the JSON record format: its JSON text, and its schema's id and
+/// format for the metadata.
+pub(crate) type AsJson = (Vec<u8>, SchemaId, Option<DataFormat>);
 
 /// The registry whose framing the mapping's schema-registry integration removes (record
 /// format `SOURCE`).
@@ -93,7 +100,9 @@ fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// Writes a fetched record as the event's JSON object. With a registry (record format
 /// `SOURCE`), a framed key or value loses its framing and gains `*SchemaMetadata`, whose
-/// `dataFormat` `format_of` gives.
+/// `dataFormat` `format_of` gives. A side already in the JSON record format is written as
+/// its JSON text with its metadata, and without its schema-id record header
+/// (`__key_schema_id`, `__value_schema_id`): the text has no framing for it to describe.
 ///
 /// # Errors
 /// When the record cannot be written (the model writes every record built here).
@@ -114,6 +123,10 @@ pub(crate) fn store(
             fetched
                 .headers
                 .iter()
+                .filter(|(name, _)| {
+                    !(*name == "__key_schema_id" && fetched.json[0].is_some()
+                        || *name == "__value_schema_id" && fetched.json[1].is_some())
+                })
                 .map(|(name, value)| Header::new(*name, value.map(<[u8]>::to_vec)))
                 .collect::<Headers<'_>>(),
         );
@@ -125,6 +138,14 @@ pub(crate) fn store(
             }
             continue;
         };
+        let index = usize::from(part == Part::Value);
+        if let Some((text, id, format)) = &fetched.json[index] {
+            let metadata = SchemaMetadata::new(format.clone(), Some(id.to_string()));
+            record = record
+                .with_schema_metadata(part, Some(metadata))
+                .with_payload(part, RawPayload::Base64(STANDARD.encode(text).into()));
+            continue;
+        }
         let unframed = registry.and_then(|registry| unframe(registry, bytes));
         let bytes = match unframed {
             Some(Unframed { id, payload }) => {
@@ -237,6 +258,7 @@ mod tests {
             key,
             value,
             headers: vec![("trace", Some(&[0, 200, 255][..])), ("empty", None)],
+            json: [None, None],
         }
     }
 

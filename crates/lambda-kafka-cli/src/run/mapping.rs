@@ -58,6 +58,10 @@ pub(crate) enum Condition {
     RecordAgeExceeded,
     /// One record alone is larger than an invocation's payload: never sent.
     MaximumPayloadSizeExceeded,
+    /// JSON record format: the registry has no schema for the record's id.
+    SchemaNotFound,
+    /// JSON record format: the key or value could not be decoded with its schema.
+    DeserializationError,
 }
 
 impl Condition {
@@ -66,6 +70,8 @@ impl Condition {
             Self::RetryAttemptsExhausted => "RetryAttemptsExhausted",
             Self::RecordAgeExceeded => "RecordAgeExceeded",
             Self::MaximumPayloadSizeExceeded => "MaximumPayloadSizeExceeded",
+            Self::SchemaNotFound => "SCHEMA_NOT_FOUND",
+            Self::DeserializationError => "DESERIALIZATION_ERROR",
         }
     }
 }

@@ -7,6 +7,7 @@ mod consumer;
 mod envelope;
 mod failure;
 mod formats;
+mod json_format;
 mod mapping;
 mod response;
 mod target;
@@ -24,8 +25,11 @@ use self::consumer::{Context, connect};
 use self::envelope::{Fetched, Registry, Source, Stamp};
 use self::failure::{Destination, LastAnswer};
 use self::formats::Formats;
+use self::json_format::Transcoded;
 use self::mapping::{Discarded, Limits, Mapping, Outcome, name};
 use self::target::{Sent, Target};
+use kafka_core::Part;
+
 use crate::args::{EventSourceKind, RunArgs};
 use crate::filter::Filters;
 
@@ -41,7 +45,12 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
     let filters = Filters::parse(&args.filter)?;
     let destination = Destination::new(args)?;
     let mut target = Target::new(args)?;
-    let mut formats = Formats::new(args)?;
+    let registry = match (&args.registry.schema_registry, args.registry.glue_registry) {
+        (Some(_), _) => Some(Registry::Confluent),
+        (None, true) => Some(Registry::Glue),
+        (None, false) => None,
+    };
+    let mut formats = Formats::new(args, registry)?;
     let consumer = connect(args)?;
     let source = Source {
         event_source: match args.event_source {
@@ -73,11 +82,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, String> {
         filtered: 0,
         destination,
         args,
-        registry: match (&args.registry.schema_registry, args.registry.glue_registry) {
-            (Some(_), _) => Some(Registry::Confluent),
-            (None, true) => Some(Registry::Glue),
-            (None, false) => None,
-        },
+        registry,
     };
     let idle_limit = args
         .exit_when_idle
@@ -202,6 +207,7 @@ impl Runner<'_> {
     /// whether a record arrived.
     fn fetch(&mut self, wait: Duration, formats: &mut Formats) -> Result<bool, String> {
         let mut arrived = false;
+        let mut unusable = Vec::new();
         let mut wait = wait;
         while let Some(polled) = self.consumer.poll(wait) {
             wait = Duration::ZERO;
@@ -222,17 +228,11 @@ impl Runner<'_> {
                 }
             };
             arrived = true;
-            if !self.filters.check(message.payload()).0 {
-                self.mapping
-                    .skip(&topic, message.partition(), message.offset());
-                self.filtered += 1;
-                continue;
-            }
             let headers = message
                 .headers()
                 .map(|headers| headers.iter().map(|h| (h.key, h.value)).collect())
                 .unwrap_or_default();
-            let fetched = Fetched {
+            let mut fetched = Fetched {
                 partition: message.partition(),
                 offset: message.offset(),
                 timestamp: match message.timestamp() {
@@ -243,7 +243,28 @@ impl Runner<'_> {
                 key: message.key(),
                 value: message.payload(),
                 headers,
+                json: [None, None],
             };
+            if formats.is_json()
+                && let Some(failed) = self.to_json(&mut fetched, &topic, formats)?
+            {
+                // Kept once the poll is done; its offset is committed after that.
+                unusable.push(failed);
+                self.mapping
+                    .skip(&topic, message.partition(), message.offset());
+                continue;
+            }
+            // Filters see the value as the function would: in the JSON record format,
+            // the JSON text.
+            let value = fetched.json[1]
+                .as_ref()
+                .map_or(fetched.value, |(text, _, _)| Some(text.as_slice()));
+            if !self.filters.check(value).0 {
+                self.mapping
+                    .skip(&topic, message.partition(), message.offset());
+                self.filtered += 1;
+                continue;
+            }
             let stored =
                 envelope::store(&fetched, &topic, self.registry, &mut |id| formats.of(id))?;
             let partition = stored.partition;
@@ -258,7 +279,44 @@ impl Runner<'_> {
                 break;
             }
         }
+        for discarded in &unusable {
+            self.keep(discarded, &LastAnswer::default())?;
+        }
         Ok(arrived)
+    }
+
+    /// Puts each side of `fetched` in the JSON record format; a side that cannot be had
+    /// as JSON gives the record, as SOURCE writes it, to the on-failure destination.
+    fn to_json(
+        &self,
+        fetched: &mut Fetched<'_>,
+        topic: &Arc<str>,
+        formats: &mut Formats,
+    ) -> Result<Option<Discarded>, String> {
+        for (index, part) in [Part::Key, Part::Value].into_iter().enumerate() {
+            match formats.transcode(fetched, topic, part) {
+                Transcoded::Json { text, id, format } => {
+                    fetched.json[index] = Some((text, id, format));
+                }
+                Transcoded::AsIs => {}
+                Transcoded::Failed { condition, reason } => {
+                    eprintln!(
+                        "lambda-kafka run: {} offset {}: the {} cannot be had as JSON: {reason}",
+                        name(topic, fetched.partition),
+                        fetched.offset,
+                        part.as_str()
+                    );
+                    fetched.json = [None, None];
+                    let stored =
+                        envelope::store(fetched, topic, self.registry, &mut |id| formats.of(id))?;
+                    return Ok(Some(Discarded {
+                        condition,
+                        records: vec![stored],
+                    }));
+                }
+            }
+        }
+        Ok(None)
     }
 
     fn pause(&self, topic: &str, partition: i32, pause: bool) {
