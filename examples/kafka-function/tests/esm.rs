@@ -300,6 +300,24 @@ fn a_poison_record_lands_on_the_on_failure_topic_with_its_key() {
     broker.create_topic("orders-dlq", 2);
     let produced = produce(&broker, "json", 0);
     let (_, poison_partition, poison_offset) = produced.poison.clone().expect("a poison record");
+    // A topic the cluster does not have is refused at start.
+    let missing = runner(
+        &broker,
+        topic,
+        "dlq",
+        9,
+        &["--on-failure-topic", "no-such-dlq"],
+    )
+    .output()
+    .expect("the runner runs");
+    assert_eq!(missing.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains(
+            "lambda-kafka: --on-failure-topic no-such-dlq: the topic does not exist on the cluster"
+        ),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
     let (guard, emulator, function, port) = start_logging(&[("VALUE_FORMAT", "json")], None);
     let options = [
         "--batching-window-ms",
