@@ -266,17 +266,8 @@ fn read_topic(broker: &Broker, topic: &str) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
          c.subscribe([sys.argv[2]]); got = []; idle = 0\n\
          while idle < 5:\n    m = c.poll(1.0)\n    if m is None:\n        idle += 1; continue\n    if m.error(): continue\n    idle = 0; got.append([None if m.key() is None else base64.b64encode(m.key()).decode(), base64.b64encode(m.value()).decode()])\n\
          print(json.dumps(got)); c.close()";
-    let output = std::process::Command::new("python3")
-        .args(["-c", script, &broker.address, topic])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let pairs: Vec<(Option<String>, String)> =
-        serde_json::from_slice(&output.stdout).expect("JSON");
+        common::broker::python_json(script, &[&broker.address, topic]);
     let decode = |text: &str| {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD

@@ -103,23 +103,10 @@ impl Broker {
              c = Consumer({'bootstrap.servers': sys.argv[1], 'group.id': sys.argv[2]})\n\
              got = c.committed([TopicPartition(sys.argv[3], p) for p in range(int(sys.argv[4]))], timeout=20)\n\
              print(json.dumps([tp.offset for tp in got])); c.close()";
-        let output = Command::new("python3")
-            .args([
-                "-c",
-                script,
-                &self.address,
-                group,
-                topic,
-                &partitions.to_string(),
-            ])
-            .output()
-            .expect("python3 runs");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("offsets")
+        python_json(
+            script,
+            &[&self.address, group, topic, &partitions.to_string()],
+        )
     }
 }
 
@@ -295,4 +282,20 @@ pub(crate) struct Produced {
     pub(crate) records: BTreeMap<Coordinates, (Value, Value)>,
     pub(crate) poison: Option<Coordinates>,
     pub(crate) registry: Vec<Value>,
+}
+
+/// Runs a Python `script` with `args` and reads the JSON it prints.
+pub(crate) fn python_json<T: serde::de::DeserializeOwned>(script: &str, args: &[&str]) -> T {
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the script's JSON")
 }
