@@ -1,5 +1,61 @@
-#![doc = include_str!("../README.md")]
+//! Typed Kafka records for AWS Lambda functions written in Rust.
+//!
+//! Lambda's Kafka event source mapping (Amazon MSK or self-managed Kafka) invokes a
+//! function with a batch of records whose keys and values are base64 text, often in
+//! schema-registry framing. A [`KafkaConsumer`] built once, at cold start, with a key
+//! codec and a value codec turns each batch into [`ConsumerRecord`]s of your types: JSON,
+//! Avro, Protobuf, text, bytes or numbers, with headers, timestamps and metadata, and one
+//! [`RecordError`] for each record that cannot be decoded.
+//!
+//! The first handler, a Lambda function answering with the partial batch response
+//! (feature `runtime`):
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "runtime", feature = "json"))]
+//! # mod function {
+//! use lambda_kafka::prelude::*;
+//! use lambda_kafka::runtime::{self, KafkaService};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Order {
+//!     order_id: String,
+//!     total: f64,
+//! }
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> Result<(), runtime::Error> {
+//!     let consumer = KafkaConsumer::new().value(Json::<Order>::new());
+//!     KafkaService::per_record(consumer, |record| async move {
+//!         let order = record.value.ok_or("tombstone")?;
+//!         println!("{} {:.2}", order.order_id, order.total);
+//!         Ok::<(), &str>(())
+//!     })
+//!     .run()
+//!     .await
+//! }
+//! # }
+//! # fn main() {}
+//! ```
+//!
+//! Then the [`guide`]: one page per task (formats, schema registries, validation,
+//! functions, idempotency, tracing and metrics, running against your Kafka, testing,
+//! deploying, troubleshooting, migrating from the Powertools editions).
+//!
+//! The root holds the names a function starts with; the rest sit in modules that say
+//! what they are: [`event`], [`error`], [`response`], [`codec`], one module per format
+//! and feature, and [`prelude`], which brings what a handler needs. The crate's features:
+//! `json` (default), `avro`, `protobuf`, `protobuf-dynamic`, `runtime`,
+//! `confluent-registry`, `glue-registry`, `registry-secrets-manager`, `json-schema`,
+//! `garde`, `validator`, `idempotency`, `dynamodb`, `opentelemetry`, `metrics`,
+//! `testing`, `aws-lambda-events`; each item says which one it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod guide;
+
+/// The repository's README, whose examples are compiled with the crate's doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
 
 /// The event Lambda delivers and its records: the envelope, raw and decoded records, their
 /// headers, schema metadata and framing, and the on-failure records of a mapping's

@@ -1,7 +1,7 @@
 //! `lambda-kafka run`: a local event source mapping. It reads a Kafka broker as a member
 //! of a consumer group, batches records as Lambda's Kafka event source mapping does,
 //! invokes the function (or prints each event), commits offsets after each success and
-//! retries failures; see the README, "Run your function against your Kafka".
+//! retries failures; see the guide, "Running your function against your Kafka".
 
 mod consumer;
 mod envelope;

@@ -121,6 +121,8 @@ pub(crate) fn runner_binary() -> PathBuf {
                 "--quiet",
                 "-p",
                 "lambda-kafka-cli",
+                "--features",
+                "source",
                 "--bin",
                 "lambda-kafka",
             ])
