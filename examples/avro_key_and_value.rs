@@ -2,7 +2,7 @@
 //! value into JSON.
 //!
 //! ```text
-//! cargo run --example avro_key_and_value
+//! cargo run --example avro_key_and_value --features avro
 //! ```
 
 use lambda_kafka::prelude::*;

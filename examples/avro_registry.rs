@@ -8,7 +8,7 @@
 //! has never seen, and its record decodes without a restart.
 //!
 //! ```text
-//! cargo run -p lambda-kafka --example avro_registry --features avro,confluent-registry,testing
+//! cargo run --example avro_registry --features avro,confluent-registry,testing
 //! ```
 
 use kafka_vectors::registry::TestRegistry;

@@ -4,7 +4,7 @@
 //! (no registry call), and resolved into the reader schema.
 //!
 //! ```text
-//! cargo run --example avro_schema_evolution --features testing
+//! cargo run --example avro_schema_evolution --features avro,testing
 //! ```
 
 use lambda_kafka::avro::encode::AvroEncoder;

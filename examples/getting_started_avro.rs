@@ -2,7 +2,7 @@
 //! own type.
 //!
 //! ```text
-//! cargo run --example getting_started_avro
+//! cargo run --example getting_started_avro --features avro
 //! ```
 
 use lambda_kafka::prelude::*;

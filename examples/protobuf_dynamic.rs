@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use lambda_kafka::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut args = std::env::args().skip(1);
     let event = args.next().map_or_else(
         || examples.join("events/orders-protobuf-confluent.json"),

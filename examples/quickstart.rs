@@ -58,11 +58,7 @@ struct LineItem {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/events/orders-json.json"
-        )
-        .to_owned()
+        concat!(env!("CARGO_MANIFEST_DIR"), "/events/orders-json.json").to_owned()
     });
     let input = std::fs::read(&path)?;
 
