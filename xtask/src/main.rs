@@ -68,13 +68,14 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "api" => api::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "powerset" => powerset(),
+        "links" => doc_links(),
         "examples" => examples(),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "bench-peers" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "cold-start" => cold_start::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: cargo xtask ci | api [--bless] | powerset | examples | fuzz [SECONDS] [TARGET...] \
+                "usage: cargo xtask ci | api [--bless] | powerset | links | examples | fuzz [SECONDS] [TARGET...] \
                  | bench-peers [N] [RUNS] [WARMUP] | cold-start [RUNS]"
             );
             return ExitCode::from(64);
@@ -155,6 +156,7 @@ fn ci() -> Result<(), String> {
     )?;
     examples()?;
     fuzz_targets_build()?;
+    doc_links()?;
     powerset()?;
     json_only_links_no_other_format()?;
     package()?;
@@ -196,6 +198,60 @@ fn fuzz_targets_build() -> Result<(), String> {
         &["check", "--manifest-path", &manifest, "--bins", "--locked"],
         &[("RUSTFLAGS", "--cfg fuzzing")],
     )
+}
+
+/// The documents a reader follows links in: the README, the contributing guide, the pages
+/// of `docs/` and of the guide, the examples' READMEs.
+const DOCUMENTS: &[&str] = &[
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "docs",
+    "crates/lambda-kafka/guide",
+    "examples/kafka-function/README.md",
+];
+
+/// Every relative link of the documents names a file or folder of the repository (the
+/// guide's pages link by rustdoc paths, which `cargo doc -D warnings` checks).
+fn doc_links() -> Result<(), String> {
+    eprintln!("\n==> links of the documents");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for entry in DOCUMENTS {
+        let path = root.join(entry);
+        if path.is_dir() {
+            let listing = std::fs::read_dir(&path).map_err(|e| format!("{entry}: {e}"))?;
+            for file in listing.flatten() {
+                if file.path().extension().is_some_and(|e| e == "md") {
+                    files.push(file.path());
+                }
+            }
+        } else {
+            files.push(path);
+        }
+    }
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let dir = file.parent().unwrap_or(&root);
+        for (_, rest) in text.match_indices("](").map(|(i, _)| ((), &text[i + 2..])) {
+            let Some(end) = rest.find(')') else { continue };
+            let target = rest[..end].split('#').next().unwrap_or_default();
+            let external = target.contains("://") || target.starts_with("mailto:");
+            // Rustdoc paths (`crate::guide::avro`) and in-page anchors are not files.
+            if target.is_empty() || external || target.contains("::") || target.contains(' ') {
+                continue;
+            }
+            if !dir.join(target).exists() {
+                broken.push(format!("{}: {target}", file.display()));
+            }
+        }
+    }
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("links to nothing:\n  {}", broken.join("\n  ")))
+    }
 }
 
 /// `lambda-kafka` with JSON alone must not build any Avro or Protobuf code.
