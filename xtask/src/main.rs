@@ -165,7 +165,7 @@ fn ci() -> Result<(), String> {
 }
 
 /// Every publishable crate packages: its manifest, readme and files are what crates.io
-/// takes. The bench crate and this task runner are left out: they depend on the
+/// takes. The bench crate, the examples' package and this task runner are left out: they depend on the
 /// unpublished test crate (`kafka-vectors`), which `cargo package` cannot resolve from a
 /// registry. Without
 /// verification, since the crates are not on crates.io yet (`cargo package --workspace`
@@ -179,6 +179,9 @@ fn package() -> Result<(), String> {
             "lambda-kafka-bench",
             "--exclude",
             "xtask",
+            // The examples' package depends on the unpublished test crate too.
+            "--exclude",
+            "lambda-kafka-examples",
             "--no-verify",
             "--allow-dirty",
         ],
