@@ -3,8 +3,8 @@
 //! ```text
 //! throughput --event FILE --value-format json|avro|protobuf [--value-schema P]
 //!            [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue]
-//!            [--typed order | --borrowed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor]
-//!            [--iterations N] [--warmup N]
+//!            [--typed order | --borrowed order | --dynamic | --json | --floor | --envelope] [--parsed]
+//!            [--vs-floor] [--iterations N] [--warmup N]
 //! ```
 //!
 //! Each iteration parses the event from its bytes and decodes every key (as text) and
@@ -18,7 +18,8 @@
 //! (JSON and Avro) lends each record (`KafkaConsumer::lend`) and decodes its key into a
 //! `&str` and its value into the vectors' borrowing `OrderRef` / `AvroOrderRef`;
 //! `--dynamic` (the default) into `serde_json::Value`, Avro's generic value or a
-//! `DynamicMessage`.
+//! `DynamicMessage`; `--json` into `serde_json::Value` whatever the format (`AvroSchemas::json`,
+//! `ProtoSchema::json`).
 //! `--parsed` parses the event once before timing and times the decoding alone: what the
 //! Powertools peers are timed on, since Lambda's runtime parses their event for them.
 //! `--vs-floor` also times the reference floor before each run, and adds `floor_median_s` and
@@ -49,7 +50,7 @@ use lambda_kafka_bench::{
 
 const USAGE: &str = "usage: throughput --event FILE --value-format json|avro|protobuf \
 [--value-schema P] [--value-message NAME] [--wire-format auto|plain|none|confluent|confluent-esm|glue] \
-[--typed order | --borrowed order | --dynamic | --floor | --envelope] [--parsed] [--vs-floor] \
+[--typed order | --borrowed order | --dynamic | --json | --floor | --envelope] [--parsed] [--vs-floor] \
 [--iterations N] [--warmup N]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +60,7 @@ enum Mode {
     Typed,
     Borrowed,
     Dynamic,
+    Json,
 }
 
 #[derive(Debug)]
@@ -124,6 +126,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 other => return Err(format!("--borrowed: unknown type {other} (only order)")),
             },
             "--dynamic" => mode = Mode::Dynamic,
+            "--json" => mode = Mode::Json,
             "--floor" => mode = Mode::Floor,
             "--envelope" => mode = Mode::Envelope,
             "--parsed" => parsed = true,
@@ -314,7 +317,9 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
             black_box(record.value::<OrderRef<'_>>()?);
             Ok(())
         })?,
-        (Mode::Dynamic, "json") => measure(options, input, Json::<serde_json::Value>::new())?,
+        (Mode::Dynamic | Mode::Json, "json") => {
+            measure(options, input, Json::<serde_json::Value>::new())?
+        }
         (mode, "avro") => {
             let schemas = AvroSchemas::builder()
                 .schema(schema_text(options)?)
@@ -322,6 +327,8 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
                 .map_err(|e| e.to_string())?;
             if mode == Mode::Typed {
                 measure(options, input, schemas.typed::<AvroOrder>())?
+            } else if mode == Mode::Json {
+                measure(options, input, schemas.json())?
             } else if mode == Mode::Borrowed {
                 measure_lent(options, input, schemas.generic(), |record| {
                     black_box(record.key::<&str>()?);
@@ -339,6 +346,7 @@ fn run(options: &Options) -> Result<(usize, Timing), String> {
         }
         (Mode::Typed, "protobuf") => measure(options, input, Proto::<proto::Order>::new())?,
         (Mode::Dynamic, "protobuf") => measure(options, input, proto_schema(options)?.dynamic())?,
+        (Mode::Json, "protobuf") => measure(options, input, proto_schema(options)?.json())?,
         (_, other) => return Err(format!("--value-format: unknown format {other}\n{USAGE}")),
     };
     Ok((records, times))

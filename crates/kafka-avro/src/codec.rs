@@ -43,7 +43,9 @@ impl AvroSchemas {
         }
     }
 
-    /// A codec decoding into JSON (see the mapping in the crate docs).
+    /// A codec decoding into JSON (see the mapping in the crate docs). Without a reader
+    /// schema, and for schemas without decimal, duration or uuid logical types, payloads
+    /// are read straight into JSON, without apache-avro's [`Value`](crate::Value) in between.
     #[must_use]
     pub fn json(&self) -> AvroJson {
         AvroJson {
@@ -308,13 +310,28 @@ impl Codec for AvroJson {
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
         let (_, decoder) = self.schemas.decoder(&payload)?;
-        let value = self
-            .schemas
-            .read(&decoder, &payload, Decoder::read_value)
-            .map_err(|e| framing_hint(&payload, e))?;
-        let (schema, names) = decoder.output();
-        Ok(json::to_json(&value, schema, names))
+        if let Some(plan) = decoder.plan() {
+            return self
+                .schemas
+                .read_direct_json(plan, &payload)
+                .map_err(|e| framing_hint(&payload, e));
+        }
+        through_apache(&self.schemas, &decoder, &payload)
     }
+}
+
+/// A payload as JSON through apache-avro's generic value and the mapping: the reading of
+/// the schemas the direct reader leaves to apache-avro.
+pub(crate) fn through_apache(
+    schemas: &AvroSchemas,
+    decoder: &Decoder,
+    payload: &Payload<'_>,
+) -> Result<serde_json::Value, DecodeError> {
+    let value = schemas
+        .read(decoder, payload, Decoder::read_value)
+        .map_err(|e| framing_hint(payload, e))?;
+    let (schema, names) = decoder.output();
+    Ok(json::to_json(&value, schema, names))
 }
 
 #[cfg(test)]

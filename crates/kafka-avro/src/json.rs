@@ -141,7 +141,7 @@ fn lookup<'a>(name: &Name, names: &'a ResolvedSchema<'_>) -> Option<&'a Schema> 
 }
 
 /// A double as JSON; JSON has no NaN or infinities, so they are text.
-fn float(x: f64) -> Json {
+pub(crate) fn float(x: f64) -> Json {
     match Number::from_f64(x) {
         Some(n) => Json::Number(n),
         None if x.is_nan() => Json::String("NaN".to_owned()),

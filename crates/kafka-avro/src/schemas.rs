@@ -220,6 +220,18 @@ impl AvroSchemas {
         Some(self.check_trailing(payload, rest).map(|()| value))
     }
 
+    /// Reads a payload as JSON with the direct reader.
+    pub(crate) fn read_direct_json(
+        &self,
+        plan: &Plan,
+        payload: &Payload<'_>,
+    ) -> Result<serde_json::Value, DecodeError> {
+        let mut rest = payload.bytes;
+        let value = direct::to_json(plan, &mut rest)
+            .map_err(|e| DecodeError::from_serde(&e.to_string()))?;
+        self.check_trailing(payload, rest).map(|()| value)
+    }
+
     fn check_trailing(&self, payload: &Payload<'_>, rest: &[u8]) -> Result<(), DecodeError> {
         if !rest.is_empty() && !self.inner.allow_trailing {
             return Err(DecodeError::new(format!(

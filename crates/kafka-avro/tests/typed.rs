@@ -230,10 +230,7 @@ fn lengths_and_counts_are_checked_against_the_bytes_left() {
     // A string of 2^62 bytes in a 10-byte payload.
     let huge = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
     let err = typed::<S>(&strings, &huge).unwrap_err();
-    assert!(
-        err.starts_with("a string of ") && err.ends_with("bytes is longer than the 0 bytes left"),
-        "{err}"
-    );
+    assert!(err == "a string is longer than the 0 bytes left", "{err}");
     assert_eq!(
         typed::<S>(&strings, &[0x03]).unwrap_err(),
         "a string has a negative length (-2)"
@@ -261,7 +258,7 @@ fn lengths_and_counts_are_checked_against_the_bytes_left() {
     let err = typed::<A>(&array, &[0x80, 0xa8, 0xd6, 0xb9, 0x07]).unwrap_err();
     assert_eq!(
         err,
-        "an array announces a block of 1000000000 items, more than the 0 bytes left can hold"
+        "an array announces a block of more items than the 0 bytes left can hold"
     );
     // Negative counts carry the block size, and are read.
     let sized = [0x03, 0x04, 0x02, 0x04, 0x00];
@@ -279,7 +276,7 @@ fn lengths_and_counts_are_checked_against_the_bytes_left() {
     let err = typed::<N>(&nulls, &[0x80, 0x80, 0x80, 0x80, 0x08, 0x00]).unwrap_err();
     assert_eq!(
         err,
-        "an array announces a block of 1073741824 items, more than the 1 bytes left can hold"
+        "an array announces a block of more items than the 1 bytes left can hold"
     );
 }
 

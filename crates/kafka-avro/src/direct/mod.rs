@@ -15,6 +15,7 @@
 //! limited to [`MAX_DEPTH`] levels.
 
 mod access;
+mod json;
 mod plan;
 mod read;
 
@@ -22,6 +23,7 @@ use std::fmt;
 
 use serde::de;
 
+pub(crate) use self::json::to_json;
 pub(crate) use self::plan::Plan;
 use self::read::{Reader, Value};
 

@@ -61,8 +61,9 @@ impl<'de> Reader<'de> {
 
     pub(super) fn take(&mut self, len: usize, what: &str) -> Result<&'de [u8], DirectError> {
         if len > self.bytes.len() {
+            // The length is not quoted: read with the wrong schema, it is payload data.
             return Err(invalid(format!(
-                "{what} of {len} bytes is longer than the {} bytes left",
+                "{what} is longer than the {} bytes left",
                 self.bytes.len()
             )));
         }
@@ -118,8 +119,9 @@ impl<'de> Reader<'de> {
         };
         let left = self.bytes.len() as u64;
         if (item_empty && count > MAX_EMPTY_ITEMS) || (!item_empty && count > left) {
+            // The count is not quoted either.
             return Err(invalid(format!(
-                "{what} announces a block of {count} items, more than the {left} bytes left can hold"
+                "{what} announces a block of more items than the {left} bytes left can hold"
             )));
         }
         Ok(count)
