@@ -29,7 +29,16 @@ use kafka_core::{
 };
 use kafka_core::{FramingPolicy, WireFormat};
 
+mod json;
 mod learn;
+
+/// A payload decoded into a `DynamicMessage` of `message`.
+fn decode_as(
+    message: MessageDescriptor,
+    payload: &Payload<'_>,
+) -> Result<DynamicMessage, DecodeError> {
+    DynamicMessage::decode(message, payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
+}
 
 use prost_reflect::{DescriptorPool, FileDescriptor, SerializeOptions};
 /// prost-reflect's message of a schema read at run time, and its descriptor.
@@ -183,7 +192,11 @@ impl ProtoSchema {
     }
 
     /// A codec giving the canonical proto3 JSON mapping (lowerCamelCase names, 64-bit
-    /// integers as text, enums by name, bytes as base64, default values left out).
+    /// integers as text, enums by name, bytes as base64, default values left out). Payloads
+    /// are read straight into JSON, without a [`DynamicMessage`] in between, except those
+    /// with well-known types, groups or extensions, a message field repeated on the wire
+    /// (which merges) or any malformation: those go through a [`DynamicMessage`], whose
+    /// reading has the last word.
     #[must_use]
     pub fn json(&self) -> ProtoJson {
         ProtoJson {
@@ -222,13 +235,17 @@ impl ProtoSchema {
         })
     }
 
-    fn decode(&self, payload: &Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+    /// The message a payload is.
+    fn descriptor(&self, payload: &Payload<'_>) -> Result<MessageDescriptor, DecodeError> {
         // A payload framed with an id the registry gave a schema for is read with it.
-        let message = match (&self.inner.learned, payload.framing.schema_id()) {
-            (Some(learned), Some(id)) => learned.get(id)?.select_in(payload)?,
-            _ => self.select(payload)?,
-        };
-        DynamicMessage::decode(message, payload.bytes).map_err(|e| DecodeError::new(e.to_string()))
+        match (&self.inner.learned, payload.framing.schema_id()) {
+            (Some(learned), Some(id)) => learned.get(id)?.select_in(payload),
+            _ => self.select(payload),
+        }
+    }
+
+    fn decode(&self, payload: &Payload<'_>) -> Result<DynamicMessage, DecodeError> {
+        decode_as(self.descriptor(payload)?, payload)
     }
 
     /// Reads payloads framed with a registry id with the registry's `.proto` of that id
@@ -328,7 +345,12 @@ impl Codec for ProtoJson {
     type Output = serde_json::Value;
 
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
-        let message = self.schema.decode(&payload)?;
+        let descriptor = self.schema.descriptor(&payload)?;
+        // Straight into JSON when the reader is sure to read it as prost-reflect does.
+        if let Some(json) = json::to_json(&descriptor, payload.bytes) {
+            return Ok(json);
+        }
+        let message = decode_as(descriptor, &payload)?;
         message
             .serialize_with_options(serde_json::value::Serializer, &SerializeOptions::new())
             .map_err(|e| DecodeError::new(format!("cannot write the message as JSON: {e}")))
