@@ -176,12 +176,15 @@ fn arb_fields() -> impl Strategy<Value = Vec<Written>> {
     )
 }
 
-/// Both readings, compared as text (a NaN is not equal to itself as a value).
+/// Both readings, when the direct one reads the payload.
 fn agree(message: &MessageDescriptor, bytes: &[u8]) -> Result<bool, TestCaseError> {
     let direct = to_json(message, bytes);
     if let Some(direct) = &direct {
         let reference = reference(message, bytes);
-        prop_assert_eq!(format!("{:?}", Some(direct)), format!("{reference:?}"));
+        // Compared as values: with serde_json's `preserve_order`, prost-reflect writes map
+        // entries in its hash map's order, and objects compare without order. (JSON has no
+        // NaN: both write it as text.)
+        prop_assert_eq!(Some(direct), reference.as_ref());
     }
     Ok(direct.is_some())
 }
