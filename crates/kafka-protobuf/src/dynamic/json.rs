@@ -70,7 +70,9 @@ fn delimited<'a>(input: &mut &'a [u8]) -> Option<&'a [u8]> {
 fn read_key(input: &mut &[u8]) -> Option<(u32, u8)> {
     let key = varint(input)?;
     let wire_type = u8::try_from(key & 7).ok()?;
-    let number = u32::try_from(key >> 3).ok().filter(|n| (1..1 << 29).contains(n))?;
+    let number = u32::try_from(key >> 3)
+        .ok()
+        .filter(|n| (1..1 << 29).contains(n))?;
     Some((number, wire_type))
 }
 
