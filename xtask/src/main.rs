@@ -157,11 +157,34 @@ fn ci() -> Result<(), String> {
     examples()?;
     fuzz_targets_build()?;
     doc_links()?;
+    wait_for_tools()?;
     powerset()?;
     json_only_links_no_other_format()?;
     package()?;
     api::run(&[])?;
     deny()
+}
+
+/// `scripts/test` installs cargo-hack, cargo-deny and cargo-public-api in the background
+/// while the first steps run, and names (in `LAMBDA_KAFKA_TOOLS_READY`) the file it writes
+/// once they are installed: `ok`, or why not. Without the variable, the tools are there.
+fn wait_for_tools() -> Result<(), String> {
+    let Some(path) = std::env::var_os("LAMBDA_KAFKA_TOOLS_READY") else {
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    eprintln!("\n==> waiting for the cargo tools ({})", path.display());
+    let started = Instant::now();
+    loop {
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim() == "ok" => {
+                eprintln!("    ({:.1} s)", started.elapsed().as_secs_f64());
+                return Ok(());
+            }
+            Ok(text) if !text.trim().is_empty() => return Err(text.trim().to_owned()),
+            _ => std::thread::sleep(std::time::Duration::from_secs(1)),
+        }
+    }
 }
 
 /// Every publishable crate packages: its manifest, readme and files are what crates.io
