@@ -120,6 +120,7 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     // Unit, integration and doc tests of every crate with every feature on.
+    wait_for("LAMBDA_KAFKA_BROKER_READY", "the broker")?;
     cargo(
         &["test", "--workspace", "--all-features", "--no-fail-fast"],
         &[],
@@ -157,7 +158,7 @@ fn ci() -> Result<(), String> {
     examples()?;
     fuzz_targets_build()?;
     doc_links()?;
-    wait_for_tools()?;
+    wait_for("LAMBDA_KAFKA_TOOLS_READY", "the cargo tools")?;
     powerset()?;
     json_only_links_no_other_format()?;
     package()?;
@@ -165,15 +166,15 @@ fn ci() -> Result<(), String> {
     deny()
 }
 
-/// `scripts/test` installs cargo-hack, cargo-deny and cargo-public-api in the background
-/// while the first steps run, and names (in `LAMBDA_KAFKA_TOOLS_READY`) the file it writes
-/// once they are installed: `ok`, or why not. Without the variable, the tools are there.
-fn wait_for_tools() -> Result<(), String> {
-    let Some(path) = std::env::var_os("LAMBDA_KAFKA_TOOLS_READY") else {
+/// `scripts/test` installs the broker and the cargo tools in the background while the first
+/// steps run, and names in `variable` the file it writes once `what` is installed: `ok`, or
+/// why not. Without the variable, it is there already.
+fn wait_for(variable: &str, what: &str) -> Result<(), String> {
+    let Some(path) = std::env::var_os(variable) else {
         return Ok(());
     };
     let path = std::path::PathBuf::from(path);
-    eprintln!("\n==> waiting for the cargo tools ({})", path.display());
+    eprintln!("\n==> waiting for {what} ({})", path.display());
     let started = Instant::now();
     loop {
         match std::fs::read_to_string(&path) {
