@@ -12,24 +12,7 @@ use kafka_core::testing::Encoder as _;
 use kafka_core::{Codec, Part, Payload};
 
 /// Every kind of node the direct reader has, logical types reduced to what they are written as.
-const EVERYTHING: &str = r#"{"type":"record","name":"R","namespace":"t","fields":[
-    {"name":"z","type":"null"},
-    {"name":"b","type":"boolean"},
-    {"name":"i","type":"int"},
-    {"name":"l","type":"long"},
-    {"name":"f","type":"float"},
-    {"name":"d","type":"double"},
-    {"name":"by","type":"bytes"},
-    {"name":"s","type":"string"},
-    {"name":"fx","type":{"type":"fixed","name":"F","size":3}},
-    {"name":"e","type":{"type":"enum","name":"E","symbols":["A","B","C"]}},
-    {"name":"a","type":{"type":"array","items":"long"}},
-    {"name":"m","type":{"type":"map","values":["null","string"]}},
-    {"name":"u","type":["null","string","long"]},
-    {"name":"day","type":{"type":"int","logicalType":"date"}},
-    {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-    {"name":"in","type":{"type":"record","name":"In","fields":[{"name":"x","type":"F"}]}}
-]}"#;
+const EVERYTHING: &str = include_str!("data/everything.avsc");
 
 fn direct() -> kafka_avro::AvroJson {
     AvroSchemas::builder()

@@ -20,7 +20,7 @@
 //! ```
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use self::learn::Learned;
 use kafka_core::SchemaAware;
@@ -201,6 +201,7 @@ impl ProtoSchema {
     pub fn json(&self) -> ProtoJson {
         ProtoJson {
             schema: self.clone(),
+            direct: Arc::default(),
         }
     }
 
@@ -339,6 +340,24 @@ impl SchemaAware for ProtoDynamic {
 #[derive(Debug, Clone)]
 pub struct ProtoJson {
     schema: ProtoSchema,
+    /// Per message met, whether the direct JSON reader reads it (`json::reads`).
+    direct: Arc<RwLock<Vec<(MessageDescriptor, bool)>>>,
+}
+
+impl ProtoJson {
+    fn direct(&self, message: &MessageDescriptor) -> bool {
+        let known = self.direct.read().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, reads)) = known.iter().find(|(m, _)| m == message) {
+            return *reads;
+        }
+        drop(known);
+        let reads = json::reads(message);
+        self.direct
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((message.clone(), reads));
+        reads
+    }
 }
 
 impl Codec for ProtoJson {
@@ -347,7 +366,9 @@ impl Codec for ProtoJson {
     fn decode(&self, payload: Payload<'_>) -> Result<serde_json::Value, DecodeError> {
         let descriptor = self.schema.descriptor(&payload)?;
         // Straight into JSON when the reader is sure to read it as prost-reflect does.
-        if let Some(json) = json::to_json(&descriptor, payload.bytes) {
+        if self.direct(&descriptor)
+            && let Some(json) = json::to_json(&descriptor, payload.bytes)
+        {
             return Ok(json);
         }
         let message = decode_as(descriptor, &payload)?;

@@ -21,17 +21,7 @@ pub(crate) fn to_json(plan: &Plan, bytes: &mut &[u8]) -> Result<Json, DirectErro
 
 fn read(reader: &mut Reader<'_>, plan: &Plan, mut node: usize) -> Result<Json, DirectError> {
     while let Node::Union(branches) = &plan.nodes[node] {
-        let index = reader.int("a union branch index")?;
-        node = usize::try_from(index)
-            .ok()
-            .and_then(|i| branches.get(i))
-            .copied()
-            .ok_or_else(|| {
-                invalid(format!(
-                    "union branch {index} is out of range ({} branches)",
-                    branches.len()
-                ))
-            })?;
+        node = reader.branch(branches)?;
     }
     Ok(match &plan.nodes[node] {
         Node::Null => Json::Null,
@@ -55,19 +45,7 @@ fn read(reader: &mut Reader<'_>, plan: &Plan, mut node: usize) -> Result<Json, D
         Node::Bytes => Json::String(STANDARD.encode(reader.bytes()?)),
         Node::Fixed(size) => Json::String(STANDARD.encode(reader.take(*size, "a fixed")?)),
         Node::String => Json::String(reader.string()?.to_owned()),
-        Node::Enum(symbols) => {
-            let index = reader.int("an enum index")?;
-            let symbol = usize::try_from(index)
-                .ok()
-                .and_then(|i| symbols.get(i))
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "enum index {index} is out of range ({} symbols)",
-                        symbols.len()
-                    ))
-                })?;
-            Json::String(symbol.to_string())
-        }
+        Node::Enum(symbols) => Json::String(reader.symbol(symbols)?.to_owned()),
         &Node::Array(items) => {
             reader.enter()?;
             let mut out = Vec::new();
@@ -129,25 +107,9 @@ mod tests {
     use crate::codec::through_apache;
     use crate::encode::AvroEncoder;
 
-    /// Every kind of node of the plan, logical types among them.
-    const EVERYTHING: &str = r#"{"type":"record","name":"R","namespace":"t","fields":[
-        {"name":"z","type":"null"},
-        {"name":"b","type":"boolean"},
-        {"name":"i","type":"int"},
-        {"name":"l","type":"long"},
-        {"name":"f","type":"float"},
-        {"name":"d","type":"double"},
-        {"name":"by","type":"bytes"},
-        {"name":"s","type":"string"},
-        {"name":"fx","type":{"type":"fixed","name":"F","size":3}},
-        {"name":"e","type":{"type":"enum","name":"E","symbols":["A","B","C"]}},
-        {"name":"a","type":{"type":"array","items":"long"}},
-        {"name":"m","type":{"type":"map","values":["null","string"]}},
-        {"name":"u","type":["null","string","long"]},
-        {"name":"day","type":{"type":"int","logicalType":"date"}},
-        {"name":"ts","type":{"type":"long","logicalType":"timestamp-millis"}},
-        {"name":"in","type":{"type":"record","name":"In","fields":[{"name":"x","type":"F"}]}}
-    ]}"#;
+    /// Every kind of node of the plan, logical types among them (shared with the JSON
+    /// integration tests).
+    const EVERYTHING: &str = include_str!("../../tests/data/everything.avsc");
 
     /// The payload read by the direct reader and through apache-avro, each `None` when
     /// refused. A varint whose tenth byte carries bits beyond 64 is refused by the direct

@@ -93,6 +93,36 @@ impl<'de> Reader<'de> {
         })
     }
 
+    /// The node of the union branch the payload names.
+    pub(super) fn branch(&mut self, branches: &[usize]) -> Result<usize, DirectError> {
+        let index = self.int("a union branch index")?;
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| branches.get(i))
+            .copied()
+            .ok_or_else(|| {
+                invalid(format!(
+                    "union branch {index} is out of range ({} branches)",
+                    branches.len()
+                ))
+            })
+    }
+
+    /// The enum symbol the payload names.
+    pub(super) fn symbol<'s>(&mut self, symbols: &'s [Box<str>]) -> Result<&'s str, DirectError> {
+        let index = self.int("an enum index")?;
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| symbols.get(i))
+            .map(AsRef::as_ref)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "enum index {index} is out of range ({} symbols)",
+                    symbols.len()
+                ))
+            })
+    }
+
     pub(super) fn enter(&mut self) -> Result<(), DirectError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -157,34 +187,14 @@ impl<'a, 'de> Value<'a, 'de> {
     pub(super) fn union_branch(self) -> Result<Self, DirectError> {
         let mut value = self;
         while let Node::Union(branches) = value.node() {
-            let index = value.reader.int("a union branch index")?;
-            let branch = usize::try_from(index)
-                .ok()
-                .and_then(|i| branches.get(i))
-                .copied()
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "union branch {index} is out of range ({} branches)",
-                        branches.len()
-                    ))
-                })?;
+            let branch = value.reader.branch(branches)?;
             value = value.at(branch);
         }
         Ok(value)
     }
 
     pub(super) fn symbol(self, symbols: &'a [Box<str>]) -> Result<&'a str, DirectError> {
-        let index = self.reader.int("an enum index")?;
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| symbols.get(i))
-            .map(AsRef::as_ref)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "enum index {index} is out of range ({} symbols)",
-                    symbols.len()
-                ))
-            })
+        self.reader.symbol(symbols)
     }
 
     pub(super) fn nested<T>(

@@ -23,6 +23,34 @@ const FIXED64: u8 = 1;
 const LEN: u8 = 2;
 const FIXED32: u8 = 5;
 
+/// Whether the reader can read `message` at all: no well-known type, group or
+/// `google.protobuf.NullValue` among the messages it reaches. (Extensions are checked as
+/// their numbers are met.) The codec asks once per message and remembers the answer, so
+/// that a schema with a `Timestamp` goes to the `DynamicMessage` without a first try here.
+pub(super) fn reads(message: &MessageDescriptor) -> bool {
+    let mut seen = vec![message.clone()];
+    let mut next = 0;
+    while let Some(message) = seen.get(next).cloned() {
+        next += 1;
+        if message.full_name().starts_with("google.protobuf.") {
+            return false;
+        }
+        for field in message.fields() {
+            if field.is_group() {
+                return false;
+            }
+            match field.kind() {
+                Kind::Message(inner) if !seen.contains(&inner) => seen.push(inner),
+                Kind::Enum(values) if values.full_name() == "google.protobuf.NullValue" => {
+                    return false;
+                }
+                _ => {}
+            }
+        }
+    }
+    true
+}
+
 /// The payload as JSON, or `None` to leave it to a `DynamicMessage`.
 pub(super) fn to_json(message: &MessageDescriptor, bytes: &[u8]) -> Option<Json> {
     let mut input = bytes;

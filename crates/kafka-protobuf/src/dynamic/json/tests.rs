@@ -276,3 +276,35 @@ fn a_message_in_canonical_json() {
         })
     );
 }
+
+/// A message reaching a well-known type is left to prost-reflect before any reading: its
+/// JSON form (an RFC 3339 timestamp here) is prost-reflect's.
+#[test]
+fn messages_with_well_known_types_go_through_a_dynamic_message() {
+    use kafka_core::{Codec, Part, Payload};
+
+    let pool = pool();
+    assert!(!reads(&pool.get_message_by_name("t.All").unwrap()));
+    assert!(reads(&pool.get_message_by_name("t.Inner").unwrap()));
+
+    let schema = super::super::ProtoSchema::with_pool(&pool, "registered-schema.proto")
+        .unwrap()
+        .message("t.All")
+        .unwrap();
+    let codec = schema.json();
+    // at = { seconds: 1 }, and an int32.
+    let bytes = [0x8a, 0x02, 0x02, 0x08, 0x01, 0x10, 0x07];
+    let json = codec.decode(Payload::new(&bytes, Part::Value)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"at": "1970-01-01T00:00:01Z", "i32": 7})
+    );
+    let inner = schema.clone().message("t.Inner").unwrap().json();
+    assert_eq!(
+        inner
+            .decode(Payload::new(&[0x10, 0x05], Part::Value))
+            .unwrap(),
+        serde_json::json!({"n": "5"})
+    );
+    assert!(inner.direct(&pool.get_message_by_name("t.Inner").unwrap()));
+}
