@@ -96,6 +96,8 @@ mod direct;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod encode;
 mod json;
+#[cfg(test)]
+mod json_agreement;
 mod redact;
 mod rename;
 mod schemas;
